@@ -1,0 +1,141 @@
+package dev.agenttunnel.app;
+
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.claude.AccessRefusedException;
+import dev.agenttunnel.core.claude.ClaudeCommand;
+import dev.agenttunnel.core.claude.ForkTurn;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.fork.TurnOutcome;
+import dev.agenttunnel.core.fork.TurnRequest;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.core.store.ThreadRecord;
+import dev.agenttunnel.core.store.ThreadStore;
+import dev.agenttunnel.core.turn.AccessSync;
+import dev.agenttunnel.core.turn.TurnFolders;
+import dev.agenttunnel.headless.HeadlessFork;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code agent-tunnel ask}: the whole pipeline without a chat front-end. The first question in a thread forks
+ * the published session; later questions in the same {@code --thread} continue that fork.
+ */
+@Command(name = "ask", mixinStandardHelpOptions = true,
+        description = {"Ask a published session a question from this terminal, through a private fork of it.",
+            "The answer goes to stdout; [fork=<id> new|follow-up] goes to stderr."})
+final class AskCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "QUESTION", description = "The question (quote it).")
+    String question;
+
+    @Option(names = "--handle", paramLabel = "H", description = "The published handle to ask (needed for a new thread).")
+    String handle;
+
+    @Option(names = "--thread", paramLabel = "NAME", defaultValue = "local-test",
+            description = "Conversation name; asking again with the same name continues the same fork (default: ${DEFAULT-VALUE}).")
+    String thread;
+
+    @Mixin
+    ConfigOption config;
+
+    private final CliContext ctx;
+
+    AskCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (question.isBlank()) {
+            throw new CommandFailure(ExitCodes.USAGE, "The question is empty. Example: agent-tunnel ask \"what does X do?\" --handle payments");
+        }
+        if (thread.isBlank()) {
+            throw new CommandFailure(ExitCodes.USAGE, "--thread must not be empty.");
+        }
+        Settings settings = ctx.settings(config);
+        Registry registry = new Registry(settings.tunnel().registryPath());
+        ThreadStore store = new ThreadStore(settings.tunnel().statePath());
+        String key = "cli:" + thread;
+
+        ThreadRecord record = binding(settings, registry, store, key);
+        record = syncAccess(registry, store, record);
+        ClaudeCommand claude = new ClaudeCommand(settings.claude(), settings.tunnel().platform());
+        try {
+            claude.checkAllowed(record.access());
+        } catch (AccessRefusedException e) {
+            throw new CommandFailure(ExitCodes.REFUSED, e.getMessage());
+        }
+        Path project = Path.of(record.projectDir());
+        ForkTurn turn = new ForkTurn(
+                record.hasFork() ? record.forkSessionId() : record.expertSessionId(),
+                !record.hasFork(),
+                record.access(),
+                project,
+                record.configDir(),
+                List.of(TurnFolders.prepareUploads(settings.tunnel().stateDir(), key)),
+                TurnFolders.prepareOutbox(project, key, record.access()));
+        TurnOutcome outcome = run(new HeadlessFork(claude, ctx.env()),
+                new TurnRequest(turn, question, settings.limits().answerTimeout()));
+        return switch (outcome) {
+            case TurnOutcome.Answered answered -> {
+                store.recordFork(key, answered.forkSessionId(), "");
+                ctx.out().println(answered.text());
+                ctx.err().println();
+                ctx.err().println("[fork=" + answered.forkSessionId() + " " + (record.hasFork() ? "follow-up" : "new") + "]");
+                yield ExitCodes.OK;
+            }
+            case TurnOutcome.Failed failed -> throw new CommandFailure(ExitCodes.CLAUDE_FAILED, failed.message());
+        };
+    }
+
+    private ThreadRecord binding(Settings settings, Registry registry, ThreadStore store, String key)
+            throws IOException, CommandFailure {
+        Optional<ThreadRecord> existing = store.get(key);
+        if (existing.isPresent()) {
+            ThreadRecord bound = existing.get();
+            if (handle != null && !dev.agenttunnel.core.Handles.normalise(handle).equals(bound.handle())) {
+                throw new CommandFailure(ExitCodes.REFUSED, "Thread '" + thread + "' is bound to handle '" + bound.handle()
+                        + "'. Use another --thread for '" + handle + "', or leave out --handle to continue it.");
+            }
+            return bound;
+        }
+        if (handle == null || handle.isBlank()) {
+            throw new CommandFailure(ExitCodes.USAGE, "Thread '" + thread + "' is new, so --handle is needed. "
+                    + "`agent-tunnel published` lists the live handles.");
+        }
+        RegistryRecord target = registry.get(handle).orElseThrow(() -> new CommandFailure(ExitCodes.REFUSED,
+                "No live handle '" + dev.agenttunnel.core.Handles.normalise(handle) + "'. `agent-tunnel published` lists the live "
+                        + "handles; the owner publishes a session by typing >share in it."));
+        if (settings.tunnel().backend() != Backend.HEADLESS) {
+            throw new CommandFailure(ExitCodes.REFUSED, "The " + settings.tunnel().backend()
+                    + " backend is not available in this version; set backend = \"headless\" under [tunnel].");
+        }
+        return store.bind(key, target.handle(), target.sessionId(), target.cwd(), Backend.HEADLESS, target.configDir(),
+                target.access(), "cli");
+    }
+
+    private static ThreadRecord syncAccess(Registry registry, ThreadStore store, ThreadRecord record) throws IOException {
+        AccessLevel level = AccessSync.levelFor(record, registry.get(record.handle()));
+        if (level == record.access()) {
+            return record;
+        }
+        return store.setAccess(record.threadKey(), level).orElse(record.withAccess(level));
+    }
+
+    private static TurnOutcome run(HeadlessFork fork, TurnRequest request) throws InterruptedException, CommandFailure {
+        try {
+            return fork.run(request).toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw new CommandFailure(ExitCodes.CLAUDE_FAILED, "The turn failed unexpectedly: " + e.getCause());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.agenttunnel.app;
+
+import dev.agenttunnel.core.Environment;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** {@code agent-tunnel}: the process entry point. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(Cli.run(new CliContext(Environment.current(), out, err), args));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.agenttunnel.core.config;
+
+import java.time.Duration;
+
+/** {@code [limits]}: concurrency, cooldown, timeouts and sizes. */
+public record LimitsSettings(
+        int maxConcurrent,
+        double perUserCooldownS,
+        double answerTimeoutS,
+        double launchTimeoutS,
+        double paneIdleTtlMin,
+        int maxInlineChars,
+        double maxAttachmentMb,
+        int maxAttachments) {
+    public LimitsSettings {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("limits.max_concurrent must be at least 1");
+        }
+        if (answerTimeoutS <= 0 || launchTimeoutS <= 0) {
+            throw new IllegalArgumentException("limits.answer_timeout_s and limits.launch_timeout_s must be positive");
+        }
+        if (perUserCooldownS < 0 || maxInlineChars < 1 || maxAttachmentMb < 0 || maxAttachments < 0) {
+            throw new IllegalArgumentException("limits must not be negative (max_inline_chars at least 1)");
+        }
+    }
+
+    public Duration answerTimeout() {
+        return Duration.ofMillis(Math.round(answerTimeoutS * 1000));
+    }
+
+    public Duration launchTimeout() {
+        return Duration.ofMillis(Math.round(launchTimeoutS * 1000));
+    }
+}

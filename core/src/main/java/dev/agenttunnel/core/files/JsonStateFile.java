@@ -1,0 +1,185 @@
+package dev.agenttunnel.core.files;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * A JSON object on disk shared by several processes (the hook, the daemon, CLI commands, the Python tool).
+ *
+ * <p>Every change takes the exclusive flock on {@code <file>.lock}, re-reads the file, applies the change and
+ * replaces the file atomically, so no writer works from a stale snapshot and no reader sees half a file. A
+ * file that is not a JSON object is never read as empty (which would make the next write drop every record):
+ * reads and changes fail with {@link CorruptFileException}, and {@link #moveAsideIfCorrupt()} keeps it under a
+ * new name.
+ */
+public final class JsonStateFile {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    /** A change to the file's root object; returns what the caller wants to know about it. */
+    @FunctionalInterface
+    public interface Change<T> {
+        T apply(ObjectNode root) throws IOException;
+    }
+
+    /** Takes the exclusive lock on a lock file; {@link FileLock#acquire} unless the caller holds it already. */
+    @FunctionalInterface
+    public interface Locker {
+        AutoCloseable lock(Path lockFile) throws IOException;
+    }
+
+    private final Path path;
+    private final Path lockPath;
+    private final Path tempPath;
+    private final Locker locker;
+
+    public JsonStateFile(Path path, Path tempPath, Locker locker) {
+        this.path = path.toAbsolutePath().normalize();
+        this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+        this.tempPath = tempPath.toAbsolutePath().normalize();
+        this.locker = locker;
+    }
+
+    /** A state file whose temp file is {@code <file>.tmp}, as the Python hook names it. */
+    public JsonStateFile(Path path, Locker locker) {
+        this(path, path.resolveSibling(path.getFileName() + ".tmp"), locker);
+    }
+
+    public JsonStateFile(Path path) {
+        this(path, FileLock::acquire);
+    }
+
+    /** {@code <file>.lock}, the file whose flock guards every change. */
+    public Path lockPath() {
+        return lockPath;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The current content without taking the lock; an empty object when the file does not exist. */
+    public ObjectNode read() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            return MAPPER.createObjectNode();
+        }
+        return parse(bytes);
+    }
+
+    /** Applies {@code change} under the lock to a fresh read, and writes the result if it differs. */
+    public <T> T update(Change<T> change) throws IOException {
+        try {
+            return updateLocked(change);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Cannot release the lock " + lockPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T updateLocked(Change<T> change) throws Exception {
+        try (AutoCloseable ignored = locker.lock(lockPath)) {
+            ObjectNode root = read();
+            ObjectNode before = root.deepCopy();
+            T result = change.apply(root);
+            if (!root.equals(before)) {
+                AtomicFiles.replace(path, tempPath, serialise(root));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Under the lock, renames a corrupt file to {@code <file>.corrupt-<UTC time>} so a fresh one can be started
+     * without losing what it held. Returns where it went, or empty when the file is missing or fine.
+     */
+    public java.util.Optional<Path> moveAsideIfCorrupt() throws IOException {
+        try {
+            return moveAsideLocked();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Cannot release the lock " + lockPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private java.util.Optional<Path> moveAsideLocked() throws Exception {
+        try (AutoCloseable ignored = locker.lock(lockPath)) {
+            try {
+                read();
+                return java.util.Optional.empty();
+            } catch (CorruptFileException e) {
+                Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + STAMP.format(Instant.now()));
+                int n = 1;
+                while (Files.exists(aside)) {
+                    aside = path.resolveSibling(path.getFileName() + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n++);
+                }
+                Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+                return java.util.Optional.of(aside);
+            }
+        }
+    }
+
+    /** The JSON text we write: 2-space indent, {@code "key": value}, trailing newline (as Python's json.dump). */
+    public static byte[] serialise(JsonNode root) throws JsonProcessingException {
+        return (WRITER.writeValueAsString(root) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Puts epoch seconds as a plain decimal ({@code 1795317963.244}, as Python writes them, not {@code 1.79E9}).
+     * The digits are the shortest that round-trip, so the double read back is bit-identical.
+     */
+    public static void putSeconds(ObjectNode node, String field, double seconds) {
+        node.put(field, new java.math.BigDecimal(Double.toString(seconds)));
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private ObjectNode parse(byte[] bytes) throws CorruptFileException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new CorruptFileException(path, firstLine(e.getMessage()));
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new CorruptFileException(path, "the file is empty");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new CorruptFileException(path, "the top level is " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ", not an object");
+        }
+        return object;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable JSON";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

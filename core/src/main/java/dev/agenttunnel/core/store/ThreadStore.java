@@ -1,0 +1,192 @@
+package dev.agenttunnel.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.files.CorruptFileException;
+import dev.agenttunnel.core.files.JsonStateFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.SortedSet;
+
+/**
+ * {@code state.json}: thread key → binding and fork id, shared by the daemon and CLI commands. Every operation
+ * re-reads the file under the flock; {@link #recordFork} merges only what a turn learnt, so a rename or forget
+ * made by another process during a long turn survives it.
+ */
+public final class ThreadStore {
+    private final JsonStateFile file;
+    private final Clock clock;
+
+    public ThreadStore(Path path, Clock clock) {
+        this.file = new JsonStateFile(path);
+        this.clock = clock;
+    }
+
+    public ThreadStore(Path path) {
+        this(path, Clock.systemUTC());
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    public Optional<ThreadRecord> get(String threadKey) throws IOException {
+        return Optional.ofNullable(records(file.read()).get(threadKey));
+    }
+
+    public Map<String, ThreadRecord> all() throws IOException {
+        return records(file.read());
+    }
+
+    /** Every fork id ever recorded, forgotten threads' forks included. */
+    public SortedSet<String> knownForkIds() throws IOException {
+        return forkIds(file.read());
+    }
+
+    /** Binds a new thread; if the key is already bound, returns the existing record unchanged. */
+    public ThreadRecord bind(String threadKey, String handle, String expertSessionId, String projectDir, Backend backend,
+            String configDir, AccessLevel access, String asker) throws IOException {
+        return file.update(root -> {
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing != null) {
+                return existing;
+            }
+            double now = now();
+            ThreadRecord created = new ThreadRecord(threadKey, handle, expertSessionId, projectDir, configDir, access, "",
+                    Optional.of(backend), asker, "", now, now);
+            recordsNode(root).set(threadKey, toJson(created));
+            return created;
+        });
+    }
+
+    /**
+     * Records what a turn learnt (fork id, tmux window) and bumps {@code last_used}. A thread forgotten meanwhile
+     * is not recreated, but its fork id is still remembered. Returns the updated record, if the thread exists.
+     */
+    public Optional<ThreadRecord> recordFork(String threadKey, String forkSessionId, String tmuxWindow) throws IOException {
+        return file.update(root -> {
+            if (!forkSessionId.isEmpty()) {
+                SortedSet<String> ids = forkIds(root);
+                if (ids.add(forkSessionId)) {
+                    ArrayNode array = root.putArray("fork_ids");
+                    ids.forEach(array::add);
+                }
+            }
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing == null) {
+                return Optional.empty();
+            }
+            ThreadRecord merged = existing.withFork(forkSessionId, tmuxWindow);
+            ObjectNode node = toJson(merged);
+            JsonStateFile.putSeconds(node, "last_used", now());
+            recordsNode(root).set(threadKey, node);
+            return Optional.of(fromJson(threadKey, node));
+        });
+    }
+
+    /** Persists a new access level; empty when the thread is unknown. */
+    public Optional<ThreadRecord> setAccess(String threadKey, AccessLevel level) throws IOException {
+        return file.update(root -> {
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing == null) {
+                return Optional.empty();
+            }
+            ThreadRecord changed = existing.withAccess(level);
+            recordsNode(root).set(threadKey, toJson(changed));
+            return Optional.of(changed);
+        });
+    }
+
+    /** Drops a binding and returns it; its fork id stays in {@code fork_ids}. */
+    public Optional<ThreadRecord> remove(String threadKey) throws IOException {
+        return file.update(root -> {
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing != null) {
+                recordsNode(root).remove(threadKey);
+            }
+            return Optional.ofNullable(existing);
+        });
+    }
+
+    private double now() {
+        return clock.millis() / 1000.0;
+    }
+
+    private Map<String, ThreadRecord> records(ObjectNode root) throws CorruptFileException {
+        JsonNode records = root.get("records");
+        Map<String, ThreadRecord> result = new LinkedHashMap<>();
+        if (records == null || records.isNull()) {
+            return result;
+        }
+        if (!records.isObject()) {
+            throw new CorruptFileException(file.path(), "\"records\" is not an object");
+        }
+        for (Map.Entry<String, JsonNode> entry : records.properties()) {
+            if (entry.getValue().isObject()) {
+                result.put(entry.getKey(), fromJson(entry.getKey(), entry.getValue()));
+            }
+        }
+        return result;
+    }
+
+    private static SortedSet<String> forkIds(ObjectNode root) {
+        SortedSet<String> ids = new TreeSet<>();
+        root.path("fork_ids").forEach(id -> {
+            if (id.isTextual() && !id.asText().isEmpty()) {
+                ids.add(id.asText());
+            }
+        });
+        return ids;
+    }
+
+    private static ObjectNode recordsNode(ObjectNode root) {
+        return root.get("records") instanceof ObjectNode object ? object : root.putObject("records");
+    }
+
+    static ThreadRecord fromJson(String key, JsonNode n) {
+        return new ThreadRecord(
+                text(n, "thread_key").isEmpty() ? key : text(n, "thread_key"),
+                text(n, "handle"),
+                text(n, "expert_session_id"),
+                text(n, "project_dir"),
+                text(n, "config_dir"),
+                AccessLevel.parseOrRead(text(n, "access")),
+                text(n, "fork_session_id"),
+                Backend.parse(text(n, "backend")),
+                text(n, "asker"),
+                text(n, "tmux_window"),
+                n.path("created_at").asDouble(0.0),
+                n.path("last_used").asDouble(0.0));
+    }
+
+    static ObjectNode toJson(ThreadRecord r) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("thread_key", r.threadKey());
+        n.put("handle", r.handle());
+        n.put("expert_session_id", r.expertSessionId());
+        n.put("project_dir", r.projectDir());
+        n.put("config_dir", r.configDir());
+        n.put("access", r.access().wire());
+        n.put("fork_session_id", r.forkSessionId());
+        n.put("backend", r.backend().map(Backend::wire).orElse(""));
+        n.put("asker", r.asker());
+        n.put("tmux_window", r.tmuxWindow());
+        JsonStateFile.putSeconds(n, "created_at", r.createdAt());
+        JsonStateFile.putSeconds(n, "last_used", r.lastUsed());
+        return n;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() ? "" : value.asText();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.agenttunnel.core.turn;
+
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.text.SafeKeys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The folders a thread's turns use: its uploads (always passed with {@code --add-dir}) and, from write access
+ * up, its outbox inside the project, whose root holds a {@code .gitignore} of {@code *}.
+ */
+public final class TurnFolders {
+    public static final String OUTBOX_ROOT = ".agent-tunnel-out";
+
+    private TurnFolders() {
+    }
+
+    public static Path uploadsDir(Path stateDir, String threadKey) {
+        return stateDir.resolve("uploads").resolve(SafeKeys.of(threadKey));
+    }
+
+    public static Path outboxDir(Path projectDir, String threadKey) {
+        return projectDir.resolve(OUTBOX_ROOT).resolve(SafeKeys.of(threadKey));
+    }
+
+    /** Creates the uploads folder. */
+    public static Path prepareUploads(Path stateDir, String threadKey) throws IOException {
+        return Files.createDirectories(uploadsDir(stateDir, threadKey));
+    }
+
+    /** Creates the outbox for write levels and up; read-only threads get none. */
+    public static Optional<Path> prepareOutbox(Path projectDir, String threadKey, AccessLevel access) throws IOException {
+        if (!access.includes(AccessLevel.WRITE)) {
+            return Optional.empty();
+        }
+        Path outbox = Files.createDirectories(outboxDir(projectDir, threadKey));
+        Path ignore = projectDir.resolve(OUTBOX_ROOT).resolve(".gitignore");
+        try {
+            Files.writeString(ignore, "*\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            // Already there: the owner may have edited it; leave it alone.
+        }
+        return Optional.of(outbox);
+    }
+}

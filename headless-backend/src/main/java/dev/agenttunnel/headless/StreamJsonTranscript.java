@@ -1,0 +1,77 @@
+package dev.agenttunnel.headless;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Optional;
+
+/**
+ * What {@code claude -p --output-format stream-json --verbose} printed, folded line by line. Pure: feed it
+ * lines, ask it what it saw. The last {@code result} line wins, because a background agent can print a second
+ * one before the process exits.
+ */
+public final class StreamJsonTranscript {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int KEEP_UNPARSEABLE = 300;
+
+    private String initSessionId = "";
+    private JsonNode lastResult;
+    private final StringBuilder unparseable = new StringBuilder();
+    private int lines;
+
+    /** Takes one line of stdout. Blank lines are ignored; lines that are not JSON are kept for the error. */
+    public void accept(String line) {
+        if (line.isBlank()) {
+            return;
+        }
+        lines++;
+        JsonNode event;
+        try {
+            event = MAPPER.readTree(line);
+        } catch (java.io.IOException e) {
+            if (unparseable.length() < KEEP_UNPARSEABLE) {
+                unparseable.append(line, 0, Math.min(line.length(), KEEP_UNPARSEABLE - unparseable.length()));
+            }
+            return;
+        }
+        String type = event.path("type").asText("");
+        if (type.equals("system") && event.path("subtype").asText("").equals("init")) {
+            initSessionId = event.path("session_id").asText("");
+        } else if (type.equals("result")) {
+            lastResult = event;
+        }
+    }
+
+    /** The session id claude reported (the fork's id after {@code --fork-session}). */
+    public Optional<String> sessionId() {
+        if (lastResult != null && !lastResult.path("session_id").asText("").isEmpty()) {
+            return Optional.of(lastResult.path("session_id").asText());
+        }
+        return initSessionId.isEmpty() ? Optional.empty() : Optional.of(initSessionId);
+    }
+
+    public boolean hasResult() {
+        return lastResult != null;
+    }
+
+    public boolean isError() {
+        return lastResult != null && lastResult.path("is_error").asBoolean(false);
+    }
+
+    /** The result text, stripped. */
+    public String resultText() {
+        return lastResult == null ? "" : lastResult.path("result").asText("").strip();
+    }
+
+    public double costUsd() {
+        return lastResult == null ? 0.0 : lastResult.path("total_cost_usd").asDouble(0.0);
+    }
+
+    /** The start of whatever was printed that was not JSON (for error messages). */
+    public String unparseableStart() {
+        return unparseable.toString();
+    }
+
+    public int lineCount() {
+        return lines;
+    }
+}

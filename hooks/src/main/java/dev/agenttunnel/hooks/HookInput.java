@@ -1,0 +1,28 @@
+package dev.agenttunnel.hooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/** The fields of Claude Code's UserPromptSubmit stdin JSON that the hook uses. Missing fields are empty. */
+public record HookInput(String sessionId, String prompt, String cwd, String transcriptPath) {
+    private static final ObjectMapper MAPPER = dev.agenttunnel.core.files.JsonStateFile.mapper();
+
+    public static HookInput parse(String json) throws IOException {
+        JsonNode node = MAPPER.readTree(json);
+        if (node == null || !node.isObject()) {
+            throw new IOException("the hook input is not a JSON object");
+        }
+        JsonNode prompt = node.get("prompt");
+        return new HookInput(
+                text(node, "session_id"),
+                prompt != null && prompt.isTextual() ? prompt.asText() : null,
+                text(node, "cwd"),
+                text(node, "transcript_path"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() ? "" : value.asText();
+    }
+}
