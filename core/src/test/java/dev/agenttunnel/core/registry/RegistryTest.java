@@ -1,0 +1,126 @@
+package dev.agenttunnel.core.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.files.CorruptFileException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryTest {
+    @TempDir
+    Path dir;
+
+    /** Written the way the Python hook writes it (json.dump, indent 2), with its quirks: null access, no config dir. */
+    static final String PYTHON_REGISTRY = """
+            {
+              "records": {
+                "payments": {
+                  "handle": "payments",
+                  "session_id": "11111111-2222-3333-4444-555555555555",
+                  "cwd": "/home/u/payments",
+                  "config_dir": "",
+                  "access": null,
+                  "label": "payments",
+                  "transcript_path": "/home/u/.claude-work/projects/-home-u-payments/11111111-2222-3333-4444-555555555555.jsonl",
+                  "created_at": 1737000000.123456,
+                  "revoked": false,
+                  "future_field": {"kept": "ignored"}
+                },
+                "ops": {
+                  "handle": "ops",
+                  "session_id": "22222222-0000-0000-0000-000000000000",
+                  "cwd": "/srv/ops",
+                  "config_dir": "/home/u/.claude",
+                  "access": "bash",
+                  "label": "Ops team",
+                  "transcript_path": "",
+                  "created_at": 1737000100.5,
+                  "revoked": false
+                },
+                "old": {
+                  "handle": "old",
+                  "session_id": "33333333-0000-0000-0000-000000000000",
+                  "cwd": "/srv/old",
+                  "config_dir": "",
+                  "access": "write",
+                  "label": "",
+                  "transcript_path": "",
+                  "created_at": 1736000000.0,
+                  "revoked": true
+                },
+                "broken": "not a record"
+              }
+            }
+            """;
+
+    @Test
+    void readsARegistryWrittenByThePythonToolAsIs() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, PYTHON_REGISTRY);
+        Registry registry = new Registry(file);
+
+        RegistryRecord payments = registry.get("  PAYMENTS ").orElseThrow();
+        assertEquals(AccessLevel.READ, payments.access());
+        assertEquals("/home/u/.claude-work", payments.configDir());
+        assertEquals(1737000000.123456, payments.createdAt());
+        assertEquals(List.of("ops", "payments"), registry.active().stream().map(RegistryRecord::handle).toList());
+        assertTrue(registry.get("old").isEmpty(), "revoked handles are not live");
+        assertEquals(3, registry.all().size(), "the unbuildable record is skipped");
+    }
+
+    @Test
+    void revokeKeepsOtherRecordsAndTimestampsExact() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, PYTHON_REGISTRY);
+        Registry registry = new Registry(file);
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("ops"));
+        assertEquals(Registry.RevokeResult.ALREADY_REVOKED, registry.revoke("ops"));
+        assertEquals(Registry.RevokeResult.NOT_FOUND, registry.revoke("nope"));
+
+        assertTrue(registry.get("ops").isEmpty());
+        assertEquals(1737000000.123456, registry.all().get("payments").createdAt());
+        assertTrue(Files.readString(file).contains("\"created_at\": 1737000000.123456"), Files.readString(file));
+        assertFalse(Files.exists(dir.resolve("registry.json.tmp")), "no temp file is left behind");
+    }
+
+    @Test
+    void aCorruptRegistryIsReportedAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, "{\"records\": {\"a\": ");
+        byte[] before = Files.readAllBytes(file);
+        Registry registry = new Registry(file);
+
+        CorruptFileException e = assertThrows(CorruptFileException.class, registry::active);
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertThrows(CorruptFileException.class, () -> registry.revoke("a"));
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aCorruptRegistryCanBeMovedAsideWithItsBytes() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, "[1, 2]");
+        Registry registry = new Registry(file);
+
+        Path aside = registry.file().moveAsideIfCorrupt().orElseThrow();
+        assertEquals("[1, 2]", Files.readString(aside));
+        assertFalse(Files.exists(file));
+        assertTrue(registry.active().isEmpty());
+    }
+
+    @Test
+    void configDirComesFromTheLastProjectsFolderOfTheTranscriptPath() {
+        assertEquals("/home/projects/u/.claude",
+                ConfigDirs.fromTranscriptPath("/home/projects/u/.claude/projects/-w/abc.jsonl").orElseThrow());
+        assertTrue(ConfigDirs.fromTranscriptPath("/tmp/x.jsonl").isEmpty());
+    }
+}
