@@ -1,0 +1,155 @@
+package dev.agenttunnel.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.testkit.ClaudeSandbox;
+import dev.agenttunnel.testkit.FakeAnthropicApi;
+import dev.agenttunnel.testkit.ProcessResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One isolated world for end-to-end tests: a fake Anthropic API, a claude sandbox (its own HOME), an
+ * agent-tunnel config pointing at the real claude binary, and an {@code agent-tunnel} launcher on the
+ * sandbox's PATH that runs this build (so the real plugin hook finds it, as an installed one would).
+ */
+final class TunnelWorld implements AutoCloseable {
+    static final Path REPO = findRepo();
+    static final Path PLUGIN = REPO.resolve("hooks/plugin");
+    private static final Duration CLAUDE_TIMEOUT = Duration.ofSeconds(90);
+
+    final FakeAnthropicApi api;
+    final ClaudeSandbox sandbox;
+    final Path bin;
+    final Path config;
+    final Path registryPath;
+
+    TunnelWorld(String extraToml) {
+        api = FakeAnthropicApi.start();
+        sandbox = ClaudeSandbox.create(api);
+        bin = sandbox.newDirectory("bin");
+        registryPath = sandbox.root().resolve("state/registry.json");
+        config = sandbox.root().resolve("config.toml");
+        try {
+            writeLauncher();
+            Files.writeString(config, """
+                    [tunnel]
+                    state_path = "%s"
+                    registry_path = "%s"
+                    [claude]
+                    binary = "%s"
+                    unset_api_key = false
+                    [limits]
+                    answer_timeout_s = 120.0
+                    """.formatted(sandbox.root().resolve("state/state.json"), registryPath, sandbox.claudeBinary())
+                    + extraToml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    TunnelWorld() {
+        this("");
+    }
+
+    /** The environment every process of this world sees: the sandbox's, plus our launcher and registry. */
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(sandbox.env());
+        env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put(Registry.ENV_VAR, registryPath.toString());
+        return env;
+    }
+
+    Environment environment(Path cwd) {
+        return new Environment(env(), cwd);
+    }
+
+    /** A project folder, trusted by claude. */
+    Path project(String name) {
+        Path dir = sandbox.newDirectory(name);
+        sandbox.trust(dir);
+        return dir;
+    }
+
+    /** Runs the real claude in {@code cwd} with this world's environment. */
+    ProcessResult claude(Path cwd, String... args) {
+        return sandbox.run(List.of(args), cwd, null, CLAUDE_TIMEOUT, env());
+    }
+
+    /** Creates a real session by asking one question with {@code claude -p}; returns its id. */
+    String newSession(Path project, String prompt) {
+        ProcessResult r = claude(project, "-p", prompt, "--output-format", "json");
+        assertEquals(0, r.exitCode(), r.describe());
+        return r.json().path("session_id").asText();
+    }
+
+    /** Runs {@code agent-tunnel --config <world config> args…} in-process. */
+    CliResult cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.isEmpty() && !all.contains("--config")) {
+            all.add(1, "--config");
+            all.add(2, config.toString());
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new CliContext(environment(sandbox.root()), new PrintWriter(out), new PrintWriter(err)),
+                all.toArray(String[]::new));
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
+    record CliResult(int code, String out, String err) {
+        String describe() {
+            return "exit " + code + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    Registry registry() {
+        return new Registry(registryPath);
+    }
+
+    /** {@code bin/agent-tunnel}: this build's hook and CLI, started with the test JVM's java and classpath. */
+    private void writeLauncher() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        String script = """
+                #!/usr/bin/env bash
+                if [[ $1 == hook && $2 == share ]]; then
+                  exec '%1$s' --enable-native-access=ALL-UNNAMED -cp '%2$s' dev.agenttunnel.hooks.ShareHookMain
+                fi
+                exec '%1$s' --enable-native-access=ALL-UNNAMED -cp '%2$s' dev.agenttunnel.app.Main "$@"
+                """.formatted(java, classpath);
+        Path launcher = bin.resolve("agent-tunnel");
+        Files.writeString(launcher, script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static Path findRepo() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve(".claude-plugin/marketplace.json"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (.claude-plugin/marketplace.json) above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        sandbox.close();
+        api.close();
+    }
+}
