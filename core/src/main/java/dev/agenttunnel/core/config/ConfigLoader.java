@@ -28,6 +28,8 @@ import java.util.Set;
 public final class ConfigLoader {
     public static final String DEFAULT_PATH = "~/.config/agent-tunnel/config.toml";
     public static final String NAMESPACE = "agent-tunnel";
+    private static final Set<String> INTEGERS = Set.of(
+            "limits.max_concurrent", "limits.max_inline_chars", "limits.max_attachments");
     private static final Set<String> INTEGER_LISTS = Set.of(
             "discord.channel_ids", "discord.allowed_user_ids", "discord.allowed_role_ids");
 
@@ -147,8 +149,7 @@ public final class ConfigLoader {
         return Optional.ofNullable(switch (type) {
             case STRING -> ValueKind.STRING;
             case BOOLEAN -> ValueKind.BOOLEAN;
-            case NUMBER -> reference.unwrapped() instanceof Integer || reference.unwrapped() instanceof Long
-                    ? ValueKind.INTEGER : ValueKind.NUMBER;
+            case NUMBER -> INTEGERS.contains(key) ? ValueKind.INTEGER : ValueKind.NUMBER;
             case LIST -> INTEGER_LISTS.contains(key) ? ValueKind.INTEGER_LIST : ValueKind.STRING_LIST;
             default -> null;
         });
@@ -163,6 +164,9 @@ public final class ConfigLoader {
         }
         if (v.isObject()) {
             return "a table";
+        }
+        if (v.isNumber()) {
+            return "the number " + v.asText();
         }
         return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + v;
     }
