@@ -35,7 +35,9 @@ class ClaudeCommandTest {
         List<String> argv = spec.argv();
         assertEquals(List.of("claude", "-p", "--output-format", "stream-json", "--verbose", "--resume", "expert-id", "--fork-session",
                 "--tools", "Read,Grep,Glob"), argv.subList(0, 10));
-        assertEquals("Write,Edit,NotebookEdit,Bash,Task,Agent,WebFetch,WebSearch", argv.get(argv.indexOf("--disallowedTools") + 1));
+        String denied = argv.get(argv.indexOf("--disallowedTools") + 1);
+        assertTrue(denied.startsWith("Write,Edit,NotebookEdit,Bash,Task,Agent,WebFetch,WebSearch,ToolSearch,Skill,Workflow"), denied);
+        assertFalse(List.of(denied.split(",")).contains("Read"));
         assertTrue(argv.contains("--strict-mcp-config"));
         assertEquals("dontAsk", argv.get(argv.indexOf("--permission-mode") + 1));
         assertEquals("/s/uploads/cli-t", argv.get(argv.indexOf("--add-dir") + 1));
