@@ -13,6 +13,9 @@ final class HelpCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
+
     private final CliContext ctx;
 
     HelpCommand(CliContext ctx) {

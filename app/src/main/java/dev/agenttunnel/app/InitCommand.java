@@ -14,11 +14,14 @@ import picocli.CommandLine.Option;
 /** {@code agent-tunnel init}: writes a commented sample config whose values are the defaults. */
 @Command(name = "init", mixinStandardHelpOptions = true, description = "Write a commented sample config.toml.")
 final class InitCommand implements Callable<Integer> {
-    @Option(names = "--path", paramLabel = "P", description = "Where to write it (default: ~/.config/agent-tunnel/config.toml).")
+    @Option(names = "--path", paramLabel = "P", description = "Where to write it (default: --config, else ~/.config/agent-tunnel/config.toml).")
     String path;
 
     @Option(names = "--force", description = "Overwrite an existing file.")
     boolean force;
+
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
 
     private final CliContext ctx;
 
@@ -28,7 +31,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, CommandFailure {
-        Path target = ConfigLoader.configPath(Optional.ofNullable(path), ctx.env());
+        Path target = ConfigLoader.configPath(Optional.ofNullable(path).or(config::path), ctx.env());
         if (Files.exists(target) && !force) {
             throw new CommandFailure(ExitCodes.REFUSED, target + " exists — use --force to overwrite.");
         }
