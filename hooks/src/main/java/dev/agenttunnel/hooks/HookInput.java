@@ -1,15 +1,13 @@
 package dev.agenttunnel.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agenttunnel.core.files.JsonTrees;
 import java.io.IOException;
 
 /** The fields of Claude Code's UserPromptSubmit stdin JSON that the hook uses. Missing fields are empty. */
 public record HookInput(String sessionId, String prompt, String cwd, String transcriptPath) {
-    private static final ObjectMapper MAPPER = dev.agenttunnel.core.files.JsonStateFile.mapper();
-
     public static HookInput parse(String json) throws IOException {
-        JsonNode node = MAPPER.readTree(json);
+        JsonNode node = JsonTrees.parse(json);
         if (node == null || !node.isObject()) {
             throw new IOException("the hook input is not a JSON object");
         }

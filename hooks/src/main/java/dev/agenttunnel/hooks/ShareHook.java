@@ -40,12 +40,19 @@ public final class ShareHook {
         if (input.sessionId().isBlank()) {
             return Optional.of(Colours.yellow("No session ID: Claude Code did not say which session this is, so it cannot be shared."));
         }
-        return Optional.of(switch (parsed.get()) {
-            case ShareCommand.Invalid invalid -> Colours.yellow(invalid.reason());
-            case ShareCommand.Status ignored -> status(input.sessionId());
-            case ShareCommand.Off ignored -> off(input.sessionId());
-            case ShareCommand.Publish publish -> publish(input, publish);
-        });
+        // An if-chain rather than a pattern switch: the switch's bootstrap spins a class at run time, a few
+        // milliseconds of the hook's start-up budget.
+        ShareCommand command = parsed.get();
+        if (command instanceof ShareCommand.Publish publish) {
+            return Optional.of(publish(input, publish));
+        }
+        if (command instanceof ShareCommand.Status) {
+            return Optional.of(status(input.sessionId()));
+        }
+        if (command instanceof ShareCommand.Off) {
+            return Optional.of(off(input.sessionId()));
+        }
+        return Optional.of(Colours.yellow(((ShareCommand.Invalid) command).reason()));
     }
 
     private String status(String sessionId) throws IOException {

@@ -1,12 +1,6 @@
 package dev.agenttunnel.core.files;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,15 +21,6 @@ import java.time.format.DateTimeFormatter;
  * new name.
  */
 public final class JsonStateFile {
-    /** Floats are read as decimals and written plain, so timestamps keep the exact digits Python wrote. */
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** A change to the file's root object; returns what the caller wants to know about it. */
@@ -86,7 +71,7 @@ public final class JsonStateFile {
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return MAPPER.createObjectNode();
+            return JsonTrees.nodes().objectNode();
         }
         return parse(bytes);
     }
@@ -146,8 +131,8 @@ public final class JsonStateFile {
     }
 
     /** The JSON text we write: 2-space indent, {@code "key": value}, trailing newline (as Python's json.dump). */
-    public static byte[] serialise(JsonNode root) throws JsonProcessingException {
-        return (WRITER.writeValueAsString(root) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    public static byte[] serialise(JsonNode root) throws IOException {
+        return JsonTrees.pretty(root);
     }
 
     /**
@@ -158,14 +143,10 @@ public final class JsonStateFile {
         node.put(field, new java.math.BigDecimal(Double.toString(seconds)));
     }
 
-    public static ObjectMapper mapper() {
-        return MAPPER;
-    }
-
     private ObjectNode parse(byte[] bytes) throws CorruptFileException {
         JsonNode node;
         try {
-            node = MAPPER.readTree(bytes);
+            node = JsonTrees.parse(bytes);
         } catch (IOException e) {
             throw new CorruptFileException(path, firstLine(e.getMessage()));
         }
