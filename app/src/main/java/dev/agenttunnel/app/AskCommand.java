@@ -133,7 +133,7 @@ final class AskCommand implements Callable<Integer> {
 
     private static TurnOutcome run(HeadlessFork fork, TurnRequest request) throws InterruptedException, CommandFailure {
         try {
-            return fork.run(request).toCompletableFuture().get();
+            return fork.start(request).outcome().toCompletableFuture().get();
         } catch (ExecutionException e) {
             throw new CommandFailure(ExitCodes.CLAUDE_FAILED, "The turn failed unexpectedly: " + e.getCause());
         }

@@ -6,6 +6,7 @@ import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.claude.ProcessSpec;
 import dev.agenttunnel.core.files.Executables;
 import dev.agenttunnel.core.fork.ForkBackend;
+import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
 import java.io.BufferedReader;
@@ -38,16 +39,16 @@ public final class HeadlessFork implements ForkBackend {
     }
 
     @Override
-    public CompletionStage<TurnOutcome> run(TurnRequest request) {
+    public RunningTurn start(TurnRequest request) {
         long started = System.nanoTime();
         ProcessSpec spec;
         try {
             spec = command.headless(request.turn(), env);
         } catch (AccessRefusedException e) {
-            return CompletableFuture.completedFuture(new TurnOutcome.Failed(e.getMessage(), Optional.empty(), since(started)));
+            return RunningTurn.finished(new TurnOutcome.Failed(e.getMessage(), Optional.empty(), since(started)));
         }
         if (!java.nio.file.Files.isDirectory(spec.workingDir())) {
-            return CompletableFuture.completedFuture(new TurnOutcome.Failed("The published session's project folder "
+            return RunningTurn.finished(new TurnOutcome.Failed("The published session's project folder "
                     + spec.workingDir() + " no longer exists, so its fork cannot start. The owner can re-share the session "
                     + "from its new place.", Optional.empty(), since(started)));
         }
@@ -55,13 +56,12 @@ public final class HeadlessFork implements ForkBackend {
         try {
             process = start(spec);
         } catch (IOException e) {
-            return CompletableFuture.completedFuture(new TurnOutcome.Failed(
+            return RunningTurn.finished(new TurnOutcome.Failed(
                     "Could not run claude (`" + spec.argv().getFirst() + "`): " + e.getMessage()
                             + ". Install Claude Code, or set `binary` under [claude] in config.toml to its full path.",
                     Optional.empty(), since(started)));
         }
-        var run = new RunningTurn(process, request, started);
-        return run.outcome();
+        return new ClaudeProcessTurn(process, request, started).begin();
     }
 
     private Process start(ProcessSpec spec) throws IOException {
@@ -82,7 +82,7 @@ public final class HeadlessFork implements ForkBackend {
     }
 
     /** One claude process: feeds stdin, folds stdout, keeps stderr's tail, and decides the outcome at exit. */
-    private static final class RunningTurn {
+    private static final class ClaudeProcessTurn implements RunningTurn {
         private final Process process;
         private final TurnRequest request;
         private final long started;
@@ -90,13 +90,29 @@ public final class HeadlessFork implements ForkBackend {
         private final TailBuffer stderr = new TailBuffer(STDERR_TAIL);
         private final TailBuffer stdoutTail = new TailBuffer(STDERR_TAIL);
 
-        RunningTurn(Process process, TurnRequest request, long started) {
+        private final CompletableFuture<TurnOutcome> stopped = new CompletableFuture<>();
+        private CompletionStage<TurnOutcome> outcome;
+
+        ClaudeProcessTurn(Process process, TurnRequest request, long started) {
             this.process = process;
             this.request = request;
             this.started = started;
         }
 
-        CompletionStage<TurnOutcome> outcome() {
+        @Override
+        public CompletionStage<TurnOutcome> outcome() {
+            return outcome;
+        }
+
+        @Override
+        public void cancel(String why) {
+            if (!stopped.isDone() && process.isAlive()) {
+                ProcessTrees.kill(process);
+            }
+            stopped.complete(new TurnOutcome.Failed(why, transcript.sessionId(), Duration.ofNanos(System.nanoTime() - started)));
+        }
+
+        RunningTurn begin() {
             Thread.ofVirtual().name("claude-stdin-" + process.pid()).start(this::writeQuestion);
             CompletableFuture<Void> stdout = CompletableFuture.runAsync(this::readStdout, VirtualThreads.EXECUTOR);
             CompletableFuture<Void> err = CompletableFuture.runAsync(() -> stderr.drain(process.getErrorStream()), VirtualThreads.EXECUTOR);
@@ -115,7 +131,8 @@ public final class HeadlessFork implements ForkBackend {
                                     transcript.sessionId(), Duration.ofNanos(System.nanoTime() - started)));
                         }
                     });
-            return finished.applyToEither(timedOut, o -> o);
+            outcome = finished.applyToEither(timedOut, o -> o).applyToEither(stopped, o -> o);
+            return this;
         }
 
         private void writeQuestion() {

@@ -47,4 +47,21 @@ public final class TurnFolders {
         }
         return Optional.of(outbox);
     }
+
+    /** Deletes a thread's uploads and outbox (the outbox root and its .gitignore stay). Missing folders are fine. */
+    public static void delete(Path stateDir, Path projectDir, String threadKey) throws IOException {
+        deleteTree(uploadsDir(stateDir, threadKey));
+        deleteTree(outboxDir(projectDir, threadKey));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -1,0 +1,65 @@
+package dev.agenttunnel.actors;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import dev.agenttunnel.core.chat.BridgeTexts;
+
+/**
+ * The root of {@code agent-tunnel serve}: spawns the turn limiter and the conversation router, opens the
+ * {@link Gateway}, and owns shutdown — on SIGTERM/SIGINT (CoordinatedShutdown) it stops taking messages, then
+ * aborts running turns, each thread being told, before the system stops.
+ */
+public final class Bridge {
+    private static final Duration ABORT_TIMEOUT = Duration.ofSeconds(5);
+
+    private Bridge() {
+    }
+
+    /** A running bridge: its actor system and the gateway the chat adapter feeds. */
+    public record Running(ActorSystem<Void> system, Gateway gateway) {
+        /** Runs the shutdown sequence and completes when the actor system has terminated. */
+        public CompletionStage<Done> stop() {
+            return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+        }
+    }
+
+    public static Running start(BridgeDeps deps, String name, com.typesafe.config.Config config) {
+        var gatewayCell = new java.util.concurrent.CompletableFuture<Gateway>();
+        ActorSystem<Void> system = ActorSystem.create(root(deps, gatewayCell), name, config);
+        return new Running(system, gatewayCell.join());
+    }
+
+    private static Behavior<Void> root(BridgeDeps deps, java.util.concurrent.CompletableFuture<Gateway> gatewayCell) {
+        return Behaviors.setup(context -> {
+            ActorRef<TurnPermits.Command> permits = context.spawn(
+                    // A limiter bug must not lose permits silently: restart with an empty state is worse than stopping.
+                    Behaviors.supervise(TurnPermits.create(deps.settings().limits().maxConcurrent())).onFailure(SupervisorStrategy.stop()),
+                    "turn-permits");
+            ActorRef<Conversations.Command> conversations = context.spawn(
+                    // The router holds no state worth keeping over a crash; bindings live in state.json.
+                    Behaviors.supervise(Conversations.create(deps, permits)).onFailure(SupervisorStrategy.restart()),
+                    "conversations");
+            Gateway gateway = Gateway.start(context.getSystem(), conversations, deps.chat(), 1024);
+            CoordinatedShutdown shutdown = CoordinatedShutdown.get(context.getSystem());
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-taking-messages", () -> {
+                gateway.stop();
+                return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+            });
+            shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "abort-running-turns", () ->
+                    AskPattern.<Conversations.Command, Done>ask(conversations,
+                                    replyTo -> new Conversations.AbortAll(BridgeTexts.shuttingDown(), replyTo),
+                                    ABORT_TIMEOUT, context.getSystem().scheduler())
+                            .exceptionally(t -> Done.getInstance()));
+            gatewayCell.complete(gateway);
+            return Behaviors.empty();
+        });
+    }
+}

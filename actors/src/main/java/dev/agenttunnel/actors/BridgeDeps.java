@@ -1,0 +1,39 @@
+package dev.agenttunnel.actors;
+
+import dev.agenttunnel.core.chat.ChatPort;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.fork.ForkBackend;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.store.ThreadStore;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * What the actor tree needs from the outside world, handed in by the composition root: the chat, the files,
+ * the fork backends, and an executor for blocking file I/O (never the actors' own dispatcher).
+ *
+ * @param botUserId the bridge's own user id in the chat, to tell a mention of the bot from side chat
+ */
+public record BridgeDeps(
+        ChatPort chat,
+        Registry registry,
+        ThreadStore store,
+        Map<Backend, ForkBackend> backends,
+        Settings settings,
+        Executor blockingIo,
+        Clock clock,
+        String botUserId) {
+    public BridgeDeps {
+        backends = Map.copyOf(backends);
+    }
+
+    public ForkBackend backend(Backend backend) {
+        ForkBackend found = backends.get(backend);
+        if (found == null) {
+            throw new IllegalStateException("the " + backend + " backend is not available in this daemon");
+        }
+        return found;
+    }
+}

@@ -1,0 +1,310 @@
+package dev.agenttunnel.actors;
+
+import dev.agenttunnel.core.Handles;
+import dev.agenttunnel.core.chat.BridgeTexts;
+import dev.agenttunnel.core.chat.ChatCommand;
+import dev.agenttunnel.core.chat.ChatEvent;
+import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.core.store.ThreadRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The router of colleague messages, one per daemon: opens a thread when a watched channel's message names a live
+ * handle, answers {@code !list}, and hands everything said in a bound thread to that thread's
+ * {@link Conversation} (one child per thread, watched; recreated from {@code state.json} after a restart).
+ * Enforces the allowlists and the per-user cooldown; ignores bots, side chat and unbound threads.
+ */
+public final class Conversations extends AbstractBehavior<Conversations.Command> {
+    public sealed interface Command {
+    }
+
+    /** A message seen in the chat. */
+    public record Inbound(ChatEvent event) implements Command {
+    }
+
+    /** Shutdown: abort every conversation (each tells its thread {@code why}); {@code replyTo} hears when all stopped. */
+    public record AbortAll(String why, ActorRef<Done> replyTo) implements Command {
+    }
+
+    private record Looked(ChatEvent event, ChatCommand.HandleWord word, Optional<RegistryRecord> record, Throwable failure)
+            implements Command {
+    }
+
+    private record Listed(String channelId, List<RegistryRecord> live, Throwable failure) implements Command {
+    }
+
+    private record ThreadOpened(ChatEvent event, RegistryRecord record, String question, String threadId, Throwable failure)
+            implements Command {
+    }
+
+    private record Bound(ChatEvent event, RegistryRecord record, String question, String threadId, ThreadRecord binding,
+            Throwable failure) implements Command {
+    }
+
+    private record Restored(String threadKey, Optional<ThreadRecord> binding, Throwable failure) implements Command {
+    }
+
+    private record ChildStopped(String threadKey, ActorRef<Conversation.Command> child) implements Command {
+    }
+
+    private final BridgeDeps deps;
+    private final ActorRef<TurnPermits.Command> permits;
+    private final Map<String, ActorRef<Conversation.Command>> children = new HashMap<>();
+    private final Map<String, List<ChatEvent>> restoring = new HashMap<>();
+    private final Map<String, Long> lastAccepted = new HashMap<>();
+    private final List<ActorRef<Done>> abortWaiters = new ArrayList<>();
+    private String abortReason;
+    private long spawned;
+
+    private Conversations(ActorContext<Command> context, BridgeDeps deps, ActorRef<TurnPermits.Command> permits) {
+        super(context);
+        this.deps = deps;
+        this.permits = permits;
+    }
+
+    public static Behavior<Command> create(BridgeDeps deps, ActorRef<TurnPermits.Command> permits) {
+        return Behaviors.setup(context -> new Conversations(context, deps, permits));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Inbound.class, this::onInbound)
+                .onMessage(Looked.class, this::onLooked)
+                .onMessage(Listed.class, this::onListed)
+                .onMessage(ThreadOpened.class, this::onThreadOpened)
+                .onMessage(Bound.class, this::onBound)
+                .onMessage(Restored.class, this::onRestored)
+                .onMessage(ChildStopped.class, this::onChildStopped)
+                .onMessage(AbortAll.class, this::onAbortAll)
+                .build();
+    }
+
+    private Behavior<Command> onInbound(Inbound inbound) {
+        ChatEvent e = inbound.event();
+        if (abortReason != null || e.author().bot() || e.author().id().equals(deps.botUserId())
+                || (e.content().isBlank() && e.attachments().isEmpty())) {
+            return this;
+        }
+        return switch (e.kind()) {
+            case THREAD -> onThreadMessage(e);
+            case TEXT_CHANNEL -> watched(e) ? onChannelMessage(e) : this;
+            case DIRECT_MESSAGE, OTHER -> this;
+        };
+    }
+
+    private boolean watched(ChatEvent e) {
+        return deps.settings().discord().channelIds().stream().anyMatch(id -> String.valueOf(id).equals(e.channelId()));
+    }
+
+    private Behavior<Command> onChannelMessage(ChatEvent e) {
+        if (!Allowlist.allows(deps.settings().discord(), e.author())) {
+            return this;
+        }
+        ChatCommand command = ChatCommand.inChannel(e.content());
+        if (command instanceof ChatCommand.ListHandles) {
+            return list(e.channelId());
+        }
+        ChatCommand.HandleWord word = (ChatCommand.HandleWord) command;
+        io(() -> deps.registry().get(word.handle()), (record, failure) -> new Looked(e, word, record, failure));
+        return this;
+    }
+
+    private Behavior<Command> onLooked(Looked looked) {
+        ChatEvent e = looked.event();
+        if (looked.failure() != null) {
+            getContext().getLog().error("Registry lookup failed for {}", looked.word().handle(), looked.failure());
+            deps.chat().reply(e.channelId(), e.messageId(), BridgeTexts.failed("agent-tunnel cannot read its registry; the owner can see why in its logs."));
+            return this;
+        }
+        if (looked.record().isEmpty()) {
+            if (Handles.isValid(looked.word().handle()) && looked.word().rest().isEmpty()) {
+                deps.chat().reply(e.channelId(), e.messageId(), BridgeTexts.noLiveSession(looked.word().handle()));
+            }
+            return this;
+        }
+        RegistryRecord record = looked.record().get();
+        String question = looked.word().rest();
+        getContext().pipeToSelf(deps.chat().openThread(e.channelId(), e.messageId(), BridgeTexts.threadName(record, question)),
+                (threadId, failure) -> new ThreadOpened(e, record, question, threadId, failure));
+        return this;
+    }
+
+    private Behavior<Command> onThreadOpened(ThreadOpened opened) {
+        if (opened.failure() != null) {
+            getContext().getLog().error("Could not open a thread for handle {}", opened.record().handle(), opened.failure());
+            deps.chat().reply(opened.event().channelId(), opened.event().messageId(),
+                    BridgeTexts.failed("Could not open a thread here: " + opened.failure().getMessage()));
+            return this;
+        }
+        RegistryRecord r = opened.record();
+        String key = threadKey(opened.threadId());
+        getContext().getLog().info("Opened thread for handle {} (session {}) asked by {}", r.handle(),
+                r.sessionId().substring(0, Math.min(8, r.sessionId().length())), opened.event().author().displayName());
+        io(() -> deps.store().bind(key, r.handle(), r.sessionId(), r.cwd(), deps.settings().tunnel().backend(), r.configDir(),
+                        r.access(), opened.event().author().displayName()),
+                (binding, failure) -> new Bound(opened.event(), r, opened.question(), opened.threadId(), binding, failure));
+        return this;
+    }
+
+    private Behavior<Command> onBound(Bound bound) {
+        if (bound.failure() != null) {
+            getContext().getLog().error("Could not bind thread {}", bound.threadId(), bound.failure());
+            deps.chat().post(bound.threadId(), BridgeTexts.failed("Could not record this thread: " + bound.failure().getMessage()), List.of());
+            return this;
+        }
+        String key = threadKey(bound.threadId());
+        ActorRef<Conversation.Command> child = spawn(key, bound.threadId(), bound.binding());
+        if (bound.question().isBlank() && bound.event().attachments().isEmpty()) {
+            deps.chat().post(bound.threadId(), BridgeTexts.connected(bound.record()), List.of());
+        } else {
+            lastAccepted.put(bound.event().author().id(), deps.clock().millis());
+            child.tell(new Conversation.Ask(bound.event().messageId(), bound.event().author().displayName(), bound.question()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onThreadMessage(ChatEvent e) {
+        String key = threadKey(e.channelId());
+        if (children.containsKey(key)) {
+            return deliver(children.get(key), e);
+        }
+        List<ChatEvent> waiting = restoring.get(key);
+        if (waiting != null) {
+            waiting.add(e);
+            return this;
+        }
+        restoring.put(key, new ArrayList<>(List.of(e)));
+        io(() -> deps.store().get(key), (binding, failure) -> new Restored(key, binding, failure));
+        return this;
+    }
+
+    private Behavior<Command> onRestored(Restored restored) {
+        List<ChatEvent> waiting = restoring.remove(restored.threadKey());
+        if (restored.failure() != null) {
+            getContext().getLog().error("Could not read the binding of {}", restored.threadKey(), restored.failure());
+            return this;
+        }
+        if (restored.binding().isEmpty() || waiting == null) {
+            return this;
+        }
+        ActorRef<Conversation.Command> child = spawn(restored.threadKey(), waiting.getFirst().channelId(), restored.binding().get());
+        waiting.forEach(e -> deliver(child, e));
+        return this;
+    }
+
+    private Behavior<Command> deliver(ActorRef<Conversation.Command> child, ChatEvent e) {
+        ChatCommand command = ChatCommand.inThread(e.content(), deps.botUserId());
+        if (command instanceof ChatCommand.SideChat || !Allowlist.allows(deps.settings().discord(), e.author())) {
+            return this;
+        }
+        if (command instanceof ChatCommand.ListHandles) {
+            return list(e.channelId());
+        }
+        if (command instanceof ChatCommand.Close) {
+            child.tell(Conversation.Close.INSTANCE);
+            return this;
+        }
+        String text = ((ChatCommand.Text) command).text();
+        if (text.isBlank() && e.attachments().isEmpty()) {
+            return this;
+        }
+        long now = deps.clock().millis();
+        Long last = lastAccepted.get(e.author().id());
+        if (last != null && now - last < deps.settings().limits().perUserCooldownS() * 1000) {
+            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+            return this;
+        }
+        lastAccepted.put(e.author().id(), now);
+        child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), text));
+        return this;
+    }
+
+    private Behavior<Command> list(String channelId) {
+        io(() -> deps.registry().active(), (live, failure) -> new Listed(channelId, live, failure));
+        return this;
+    }
+
+    private Behavior<Command> onListed(Listed listed) {
+        if (listed.failure() != null) {
+            getContext().getLog().error("Registry read failed", listed.failure());
+            return this;
+        }
+        deps.chat().post(listed.channelId(), BridgeTexts.handleList(listed.live()), List.of());
+        return this;
+    }
+
+    private ActorRef<Conversation.Command> spawn(String key, String channelId, ThreadRecord binding) {
+        ActorRef<Conversation.Command> child = getContext().spawn(
+                Conversation.create(deps, key, channelId, binding, permits), "conversation-" + (++spawned));
+        getContext().watchWith(child, new ChildStopped(key, child));
+        children.put(key, child);
+        return child;
+    }
+
+    private Behavior<Command> onChildStopped(ChildStopped stopped) {
+        children.remove(stopped.threadKey(), stopped.child());
+        if (abortReason != null && children.isEmpty()) {
+            abortWaiters.forEach(w -> w.tell(Done.getInstance()));
+            abortWaiters.clear();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAbortAll(AbortAll abort) {
+        abortReason = abort.why();
+        abortWaiters.add(abort.replyTo());
+        if (children.isEmpty()) {
+            abort.replyTo().tell(Done.getInstance());
+            abortWaiters.clear();
+        }
+        children.values().forEach(child -> child.tell(new Conversation.Abort(abort.why())));
+        return this;
+    }
+
+    /** Runs blocking file I/O on the I/O executor and brings the result back as a message. */
+    private <T> void io(IoCall<T> call, java.util.function.BiFunction<T, Throwable, Command> toMessage) {
+        Supplier<T> supplier = () -> {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(supplier, deps.blockingIo()),
+                (value, failure) -> toMessage.apply(value, unwrap(failure)));
+    }
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T run() throws IOException;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while (cause != null && (cause instanceof java.util.concurrent.CompletionException || cause instanceof UncheckedIOException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    static String threadKey(String threadId) {
+        return "th:" + threadId;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.agenttunnel.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.chat.ChatEvent;
+import dev.agenttunnel.core.chat.ChatUser;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.config.ConfigLoader;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.registry.RegistryJson;
+import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.core.store.ThreadStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The actor tree with our own ports faked: chat in, turns out, in order. */
+class BridgeTest {
+    static final String CHANNEL = "100";
+    static final ChatUser ALICE = new ChatUser("1", "Alice", List.of("7"), false);
+    static final ChatUser BOB = new ChatUser("2", "Bob", List.of(), false);
+
+    @TempDir
+    Path dir;
+    Path project;
+    Registry registry;
+    ThreadStore store;
+    RecordingChat chat;
+    ScriptedForks forks;
+    Bridge.Running bridge;
+    int messages;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        project = Files.createDirectories(dir.resolve("project"));
+        registry = new Registry(dir.resolve("registry.json"));
+        store = new ThreadStore(dir.resolve("state.json"));
+        publish("payments", "expert-1", AccessLevel.READ);
+        start("");
+    }
+
+    @AfterEach
+    void tearDown() {
+        bridge.stop().toCompletableFuture().join();
+    }
+
+    void publish(String handle, String session, AccessLevel level) throws Exception {
+        registry.update(root -> {
+            RegistryJson.put(root, new RegistryRecord(handle, session, project.toString(), "", level, handle, "", 1.0, false));
+            return null;
+        });
+    }
+
+    void start(String extraConfig) throws Exception {
+        Settings settings = ConfigLoader.fromConfig(ConfigFactory.parseString("""
+                tunnel.state_path = "%s"
+                tunnel.registry_path = "%s"
+                discord.channel_ids = [100]
+                limits.per_user_cooldown_s = 0
+                """.formatted(store.path(), registry.path()) + extraConfig).withFallback(ConfigLoader.defaults()),
+                dir.resolve("config.toml"), new Environment(Map.of("HOME", dir.toString()), dir));
+        chat = new RecordingChat();
+        forks = new ScriptedForks();
+        BridgeDeps deps = new BridgeDeps(chat, registry, store, Map.of(Backend.HEADLESS, forks), settings,
+                Executors.newVirtualThreadPerTaskExecutor(), Clock.systemUTC(), "999");
+        bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    }
+
+    String say(ChatUser who, String channel, ChatEvent.ChannelKind kind, String text) {
+        String id = "m" + (++messages);
+        bridge.gateway().accept(new ChatEvent(id, channel, kind, kind == ChatEvent.ChannelKind.THREAD ? CHANNEL : "", who, text, List.of()));
+        return id;
+    }
+
+    /** Opens a thread with a question; returns the thread's id. */
+    String open(String text) throws Exception {
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, text);
+        RecordingChat.Call thread = chat.await(c -> c.kind().equals("thread"), Duration.ofSeconds(10));
+        return thread.text().substring(thread.text().lastIndexOf(' ') + 1);
+    }
+
+    @Test
+    void opensAThreadNamedForTheQuestionAndAnswersInIt() throws Exception {
+        String thread = open("payments what is X?");
+        assertTrue(chat.calls().stream().anyMatch(c -> c.kind().equals("thread") && c.text().startsWith("payments: what is X?")));
+        ScriptedForks.Turn turn = forks.awaitTurn(1);
+        assertEquals("Alice (via Discord) says:\nwhat is X?", turn.request.question());
+        assertEquals("expert-1", turn.request.turn().resumeId());
+        assertTrue(turn.request.turn().forkSession());
+        turn.answer("fork-1", "X is the settlement batch.");
+        chat.awaitPost(thread, "X is the settlement batch.");
+        assertEquals("fork-1", store.get("th:" + thread).orElseThrow().forkSessionId());
+
+        say(BOB, thread, ChatEvent.ChannelKind.THREAD, "and Y?");
+        ScriptedForks.Turn second = forks.awaitTurn(2);
+        assertEquals("fork-1", second.request.turn().resumeId());
+        assertFalse(second.request.turn().forkSession());
+        assertTrue(second.request.question().startsWith("Bob (via Discord) says:"));
+    }
+
+    @Test
+    void aSecondQuestionWaitsItsTurnAndIsToldSo() throws Exception {
+        String thread = open("payments first");
+        ScriptedForks.Turn first = forks.awaitTurn(1);
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "second");
+        chat.awaitPost(thread, "this one comes next");
+        assertEquals(1, forks.started());
+        first.answer("fork-1", "one");
+        forks.awaitTurn(2).answer("fork-1", "two");
+        chat.awaitPost(thread, "two");
+        List<String> posts = chat.calls().stream().filter(c -> c.kind().equals("post") && c.channelId().equals(thread)).map(RecordingChat.Call::text).toList();
+        assertTrue(posts.indexOf("one") < posts.indexOf("two"), posts.toString());
+    }
+
+    @Test
+    void doneClosesTheThreadAndLaterMessagesAreNotAnswered() throws Exception {
+        String thread = open("payments hi");
+        forks.awaitTurn(1).answer("fork-1", "hello");
+        chat.awaitPost(thread, "hello");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, " !DONE ");
+        chat.awaitPost(thread, "✅ Closed");
+        assertTrue(store.get("th:" + thread).isEmpty());
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "are you there?");
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "!list");
+        chat.awaitPost(CHANNEL, "Available handles");
+        assertEquals(1, forks.started(), "a closed thread gets no turn");
+    }
+
+    @Test
+    void sideChatBotsAndStrangersAreIgnored() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("discord.allowed_user_ids = [1]");
+        String thread = open("payments hi");
+        forks.awaitTurn(1).answer("fork-1", "hello");
+        chat.awaitPost(thread, "hello");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "<@555> what do you think?");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "@here lunch?");
+        say(BOB, thread, ChatEvent.ChannelKind.THREAD, "I am not allowed");
+        say(new ChatUser("3", "bot", List.of(), true), thread, ChatEvent.ChannelKind.THREAD, "beep");
+        say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments let me in");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "<@999> real question");
+        ScriptedForks.Turn turn = forks.awaitTurn(2);
+        assertTrue(turn.request.question().endsWith("\nreal question"), turn.request.question());
+        assertEquals(1, chat.count(c -> c.kind().equals("thread")));
+    }
+
+    @Test
+    void anUnknownBareHandleGetsAReplyAndChatterGetsNothing() throws Exception {
+        String id = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "nosuch");
+        RecordingChat.Call reply = chat.await(c -> c.kind().equals("reply"), Duration.ofSeconds(10));
+        assertEquals(id, reply.messageId());
+        assertTrue(reply.text().contains("No live session") && reply.text().contains("`nosuch`"));
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "ops is down again");
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "!handles");
+        chat.awaitPost(CHANNEL, "`payments`");
+        assertEquals(1, chat.count(c -> c.kind().equals("reply")));
+    }
+
+    @Test
+    void failuresAreReportedAndTheThreadGoesOn() throws Exception {
+        String thread = open("payments hi");
+        forks.awaitTurn(1).fail("claude exited with code 1: boom");
+        chat.awaitPost(thread, "⚠️ claude exited with code 1: boom");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "again");
+        forks.awaitTurn(2).answer("fork-2", "fine now");
+        chat.awaitPost(thread, "fine now");
+    }
+
+    @Test
+    void fullAccessWithoutTheGateIsRefusedInTheThread() throws Exception {
+        publish("root", "expert-2", AccessLevel.ALL);
+        String thread = open("root rm -rf?");
+        chat.awaitPost(thread, "allow_skip_permissions");
+        assertEquals(0, forks.started());
+    }
+
+    @Test
+    void theAccessLevelIsReReadEveryTurn() throws Exception {
+        String thread = open("payments hi");
+        ScriptedForks.Turn first = forks.awaitTurn(1);
+        assertEquals(AccessLevel.READ, first.request.turn().access());
+        first.answer("fork-1", "hello");
+        chat.awaitPost(thread, "hello");
+        publish("payments", "expert-1", AccessLevel.WRITE);
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "now edit");
+        assertEquals(AccessLevel.WRITE, forks.awaitTurn(2).request.turn().access());
+        assertEquals(AccessLevel.WRITE, store.get("th:" + thread).orElseThrow().access());
+    }
+
+    @Test
+    void longAnswersAreChunkedOrAttached() throws Exception {
+        String thread = open("payments long");
+        String threeK = "a".repeat(1500) + "\n" + "b".repeat(1500);
+        forks.awaitTurn(1).answer("fork-1", threeK);
+        chat.awaitPost(thread, "b".repeat(1500));
+        assertTrue(chat.calls().stream().anyMatch(c -> c.kind().equals("post") && c.text().equals("a".repeat(1500))));
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "longer");
+        String sevenK = ("c".repeat(999) + "\n").repeat(7);
+        forks.awaitTurn(2).answer("fork-1", sevenK);
+        RecordingChat.Call attached = chat.await(c -> !c.files().isEmpty(), Duration.ofSeconds(10));
+        assertEquals("answer.md", attached.files().getFirst().name());
+        assertEquals(sevenK, new String(attached.files().getFirst().content(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(attached.text().length() <= 2000);
+    }
+
+    @Test
+    void afterARestartAFollowUpResumesTheSameFork() throws Exception {
+        String thread = open("payments hi");
+        forks.awaitTurn(1).answer("fork-1", "hello");
+        chat.awaitPost(thread, "hello");
+        bridge.stop().toCompletableFuture().join();
+        start("");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "still there?");
+        ScriptedForks.Turn turn = forks.awaitTurn(1);
+        assertEquals("fork-1", turn.request.turn().resumeId());
+        assertFalse(turn.request.turn().forkSession());
+    }
+
+    @Test
+    void shutdownStopsRunningTurnsAndTellsTheirThreads() throws Exception {
+        String thread = open("payments slow one");
+        ScriptedForks.Turn turn = forks.awaitTurn(1);
+        bridge.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(turn.cancelledBecause != null && turn.cancelledBecause.contains("shutting down"));
+        chat.awaitPost(thread, "shutting down");
+        start("");
+    }
+
+    @Test
+    void theGlobalCapHoldsTurnsBack() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("limits.max_concurrent = 1");
+        String a = open("payments one");
+        ScriptedForks.Turn first = forks.awaitTurn(1);
+        say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments two");
+        chat.await(c -> c.kind().equals("thread") && c.text().startsWith("payments: two"), Duration.ofSeconds(10));
+        assertEquals(1, forks.started());
+        first.answer("fork-a", "done a");
+        chat.awaitPost(a, "done a");
+        forks.awaitTurn(2).answer("fork-b", "done b");
+    }
+}

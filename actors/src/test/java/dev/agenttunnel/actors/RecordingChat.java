@@ -1,0 +1,92 @@
+package dev.agenttunnel.actors;
+
+import dev.agenttunnel.core.chat.ChatPort;
+import dev.agenttunnel.core.chat.OutgoingFile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/** A fake of our own chat port that records every call in order and lets tests await them. */
+final class RecordingChat implements ChatPort {
+    record Call(String kind, String channelId, String messageId, String text, List<OutgoingFile> files) {
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+    private final AtomicLong ids = new AtomicLong(9000);
+
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    private synchronized void record(Call call) {
+        calls.add(call);
+        notifyAll();
+    }
+
+    /** Waits (event-driven, with a deadline) for a call matching {@code test}. */
+    synchronized Call await(Predicate<Call> test, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            for (Call c : calls) {
+                if (test.test(c)) {
+                    return c;
+                }
+            }
+            long left = Duration.between(Instant.now(), deadline).toMillis();
+            if (left <= 0) {
+                throw new AssertionError("no matching chat call within " + timeout + "; calls: " + calls);
+            }
+            wait(left);
+        }
+    }
+
+    Call awaitPost(String channelId, String containing) throws InterruptedException {
+        return await(c -> c.kind().equals("post") && c.channelId().equals(channelId) && c.text().contains(containing), Duration.ofSeconds(10));
+    }
+
+    synchronized long count(Predicate<Call> test) {
+        return calls.stream().filter(test).count();
+    }
+
+    @Override
+    public CompletionStage<String> openThread(String channelId, String messageId, String name) {
+        String id = String.valueOf(ids.incrementAndGet());
+        record(new Call("thread", channelId, messageId, name + " -> " + id, List.of()));
+        return CompletableFuture.completedFuture(id);
+    }
+
+    @Override
+    public CompletionStage<String> post(String channelId, String text, List<OutgoingFile> files) {
+        record(new Call("post", channelId, "", text, files));
+        return CompletableFuture.completedFuture(String.valueOf(ids.incrementAndGet()));
+    }
+
+    @Override
+    public CompletionStage<String> reply(String channelId, String messageId, String text) {
+        record(new Call("reply", channelId, messageId, text, List.of()));
+        return CompletableFuture.completedFuture(String.valueOf(ids.incrementAndGet()));
+    }
+
+    @Override
+    public CompletionStage<Void> edit(String channelId, String messageId, String text) {
+        record(new Call("edit", channelId, messageId, text, List.of()));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> react(String channelId, String messageId, String emoji) {
+        record(new Call("react", channelId, messageId, emoji, List.of()));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> typing(String channelId) {
+        record(new Call("typing", channelId, "", "", List.of()));
+        return CompletableFuture.completedFuture(null);
+    }
+}

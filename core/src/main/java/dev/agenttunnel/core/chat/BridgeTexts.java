@@ -1,0 +1,79 @@
+package dev.agenttunnel.core.chat;
+
+import dev.agenttunnel.core.registry.RegistryRecord;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the bridge says in chat, in one place (pure functions; the tokens users rely on are kept). */
+public final class BridgeTexts {
+    private static final int LIST_LIMIT = 1900;
+    private static final int THREAD_NAME_LIMIT = 90;
+
+    private BridgeTexts() {
+    }
+
+    /** The {@code !list} answer: live handles, newest first, cut to 1900 characters. */
+    public static String handleList(List<RegistryRecord> live) {
+        if (live.isEmpty()) {
+            return "Nothing is shared right now. An owner publishes a session by typing `>share` in it.";
+        }
+        StringBuilder s = new StringBuilder("**Available handles** — ask with `<handle> your question`\n");
+        for (RegistryRecord r : live) {
+            s.append("• `").append(r.handle()).append('`');
+            if (!r.label().isEmpty() && !r.label().equals(r.handle())) {
+                s.append(" (").append(r.label()).append(')');
+            }
+            Path name = r.cwd().isEmpty() ? null : Path.of(r.cwd()).getFileName();
+            if (name != null) {
+                s.append(" — ").append(name);
+            }
+            s.append('\n');
+        }
+        String text = s.toString().strip();
+        return text.length() <= LIST_LIMIT ? text : text.substring(0, LIST_LIMIT);
+    }
+
+    public static String threadName(RegistryRecord r, String question) {
+        String base = r.displayName();
+        String name = question.isBlank() ? base : base + ": " + question.replaceAll("\\s+", " ").strip();
+        return name.codePointCount(0, name.length()) <= THREAD_NAME_LIMIT ? name
+                : name.substring(0, name.offsetByCodePoints(0, THREAD_NAME_LIMIT));
+    }
+
+    public static String noLiveSession(String handle) {
+        return "No live session for handle `" + handle + "`. Its owner has to `>share` it first; `!list` shows what is shared.";
+    }
+
+    public static String connected(RegistryRecord r) {
+        return "Connected to **" + r.displayName() + "**. Ask your questions in this thread and keep follow-ups here; `!done` closes it.";
+    }
+
+    public static String queued() {
+        return "⏳ Still working on the previous question here; this one comes next.";
+    }
+
+    public static String failed(String message) {
+        String text = "⚠️ " + message;
+        return text.length() <= 1500 ? text : text.substring(0, 1500) + "…";
+    }
+
+    public static String unexpected() {
+        return "⚠️ Unexpected error while answering. The owner can find the details in the agent-tunnel logs.";
+    }
+
+    public static String closed() {
+        return "✅ Closed: this thread's fork is stopped and its files are cleaned up. Post the handle in the channel to start a fresh thread.";
+    }
+
+    public static String restarted() {
+        return "↪️ This conversation was restarted before your message was reached; please send it again.";
+    }
+
+    public static String shuttingDown() {
+        return "↪️ agent-tunnel is shutting down, so this question was stopped. Ask again when it is back.";
+    }
+
+    public static String busy() {
+        return "⏳ agent-tunnel is busy right now and could not take this message. Please send it again in a moment.";
+    }
+}
