@@ -79,6 +79,7 @@ public final class Conversation {
     private long turnStarted;
     private boolean followUp;
     private boolean closeRequested;
+    private boolean holdsPermit;
     private String abortReason;
 
     private Conversation(ActorContext<Command> context, TimerScheduler<Command> timers, BridgeDeps deps, String threadKey,
@@ -144,7 +145,9 @@ public final class Conversation {
     }
 
     private Behavior<Command> onPermit() {
+        holdsPermit = true;
         if (abortReason != null) {
+            releasePermit();
             return post(BridgeTexts.shuttingDown());
         }
         context.pipeToSelf(CompletableFuture.supplyAsync(() -> prepare(), deps.blockingIo()), Prepared::new);
@@ -160,7 +163,11 @@ public final class Conversation {
     }
 
     private Behavior<Command> onPrepared(Prepared prepared) {
+        if (!(prepared.preparation() instanceof Preparation.Ready)) {
+            releasePermit();
+        }
         if (abortReason != null) {
+            releasePermit();
             return post(BridgeTexts.shuttingDown());
         }
         if (prepared.failure() != null) {
@@ -169,6 +176,11 @@ public final class Conversation {
         }
         return switch (prepared.preparation()) {
             case Preparation.Refused refused -> post(refused.text());
+            case Preparation.Unbound unbound -> {
+                closeRequested = false;
+                abortReason = BridgeTexts.forgotten();
+                yield post(BridgeTexts.forgotten());
+            }
             case Preparation.Ready ready -> runTurn(ready);
         };
     }
@@ -185,6 +197,13 @@ public final class Conversation {
         return Behaviors.same();
     }
 
+    private void releasePermit() {
+        if (holdsPermit) {
+            holdsPermit = false;
+            permits.tell(new TurnPermits.Release(permitReplies));
+        }
+    }
+
     private Behavior<Command> typing() {
         deps.chat().typing(channelId);
         timers.startSingleTimer(TypingTick.INSTANCE, TYPING_EVERY);
@@ -194,7 +213,7 @@ public final class Conversation {
     private Behavior<Command> onFinished(Finished finished) {
         timers.cancel(TypingTick.INSTANCE);
         running = null;
-        permits.tell(new TurnPermits.Release(permitReplies));
+        releasePermit();
         double seconds = (System.nanoTime() - turnStarted) / 1e9;
         if (finished.failure() != null) {
             context.getLog().error("A [{}] {}: unexpected backend failure", threadKey, boundUnder.handle(), finished.failure());

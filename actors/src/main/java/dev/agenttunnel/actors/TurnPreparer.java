@@ -26,6 +26,10 @@ final class TurnPreparer {
         /** The turn must not run; {@code text} goes to the thread as is. */
         record Refused(String text) implements Preparation {
         }
+
+        /** The thread is no longer bound (closed or forgotten, e.g. by {@code agent-tunnel forget}). */
+        record Unbound() implements Preparation {
+        }
     }
 
     private final BridgeDeps deps;
@@ -36,7 +40,10 @@ final class TurnPreparer {
 
     Preparation prepare(String threadKey, ThreadRecord askedUnder) throws IOException {
         Optional<ThreadRecord> current = deps.store().get(threadKey);
-        if (current.isEmpty() || !current.get().sameBinding(askedUnder)) {
+        if (current.isEmpty()) {
+            return new Preparation.Unbound();
+        }
+        if (!current.get().sameBinding(askedUnder)) {
             return new Preparation.Refused(dev.agenttunnel.core.chat.BridgeTexts.restarted());
         }
         ThreadRecord record = current.get();

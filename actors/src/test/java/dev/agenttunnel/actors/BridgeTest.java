@@ -254,4 +254,30 @@ class BridgeTest {
         chat.awaitPost(a, "done a");
         forks.awaitTurn(2).answer("fork-b", "done b");
     }
+
+    @Test
+    void aRefusedTurnGivesItsPermitBack() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("limits.max_concurrent = 1");
+        publish("root", "expert-2", AccessLevel.ALL);
+        String refused = open("root first");
+        chat.awaitPost(refused, "allow_skip_permissions");
+        say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments second");
+        forks.awaitTurn(1);
+    }
+
+    @Test
+    void aThreadForgottenFromOutsideIsToldAndNotAnswered() throws Exception {
+        String thread = open("payments hi");
+        forks.awaitTurn(1).answer("fork-1", "hello");
+        chat.awaitPost(thread, "hello");
+        store.remove("th:" + thread);
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "still there?");
+        chat.awaitPost(thread, "thread is closed");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "hello?");
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "!list");
+        chat.awaitPost(CHANNEL, "Available handles");
+        assertEquals(1, forks.started());
+        assertTrue(store.get("th:" + thread).isEmpty(), "nothing resurrected the binding");
+    }
 }

@@ -65,6 +65,10 @@ public final class BridgeTexts {
         return "✅ Closed: this thread's fork is stopped and its files are cleaned up. Post the handle in the channel to start a fresh thread.";
     }
 
+    public static String forgotten() {
+        return "↪️ This thread is closed (its fork was forgotten). Post the handle in the channel to start a fresh thread.";
+    }
+
     public static String restarted() {
         return "↪️ This conversation was restarted before your message was reached; please send it again.";
     }
