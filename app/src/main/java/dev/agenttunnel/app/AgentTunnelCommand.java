@@ -13,7 +13,12 @@ import picocli.CommandLine.Mixin;
         subcommands = {
             AskCommand.class,
             PublishedCommand.class,
+            StatusCommand.class,
+            ForksCommand.class,
+            ResumeCommand.class,
+            RenameCommand.class,
             RevokeCommand.class,
+            ForgetCommand.class,
             InitCommand.class,
             DoctorCommand.class,
             HelpCommand.class,

@@ -81,6 +81,41 @@ public final class Registry {
         });
     }
 
+    /**
+     * Moves a live record to a new handle. Both handles are stripped and lower-cased; the new one must already be a
+     * valid handle (it is not sanitised). A revoked record, or one of the same session, under the new handle is
+     * overwritten; a live one of another session is not. The label moves along only when it was the old handle,
+     * so a custom label is kept.
+     */
+    public RenameResult rename(String oldHandle, String newHandle) throws IOException {
+        String from = Handles.normalise(oldHandle);
+        String to = Handles.normalise(newHandle);
+        if (!Handles.isValid(to)) {
+            return new RenameResult.Refused(RenameResult.Reason.INVALID_HANDLE,
+                    "Invalid handle '" + to + "': use " + Handles.RULE + ".");
+        }
+        if (to.equals(from)) {
+            return new RenameResult.Refused(RenameResult.Reason.SAME_HANDLE,
+                    "'" + from + "' is already called that; give a different new handle.");
+        }
+        return file.update(root -> {
+            Map<String, RegistryRecord> records = RegistryJson.records(root, file.path());
+            RegistryRecord current = records.get(from);
+            if (current == null || current.revoked()) {
+                return new RenameResult.Refused(RenameResult.Reason.NOT_FOUND, "No handle '" + from + "' in the registry.");
+            }
+            RegistryRecord occupant = records.get(to);
+            if (occupant != null && occupant.live() && !occupant.sessionId().equals(current.sessionId())) {
+                return new RenameResult.Refused(RenameResult.Reason.ALREADY_USED, "Handle '" + to
+                        + "' is already used by another session; pick another name (or revoke '" + to + "' first).");
+            }
+            RegistryRecord moved = current.withHandleAndLabel(to, current.label().equals(from) ? to : current.label());
+            RegistryJson.remove(root, from);
+            RegistryJson.put(root, moved);
+            return new RenameResult.Renamed(current, moved);
+        });
+    }
+
     /** Applies a change to the records under the lock; the change sees a fresh read. */
     public <T> T update(JsonStateFile.Change<T> change) throws IOException {
         return file.update(change);

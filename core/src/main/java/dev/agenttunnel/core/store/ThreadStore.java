@@ -11,9 +11,12 @@ import dev.agenttunnel.core.files.JsonStateFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.TreeSet;
 import java.util.SortedSet;
 
@@ -114,6 +117,51 @@ public final class ThreadStore {
                 recordsNode(root).remove(threadKey);
             }
             return Optional.ofNullable(existing);
+        });
+    }
+
+    /** Drops every binding and returns them (in file order); {@code fork_ids} are kept. */
+    public List<ThreadRecord> removeAll() throws IOException {
+        return removeWhere(record -> true);
+    }
+
+    /**
+     * Drops every binding whose handle is exactly {@code handle} (handles are stored lower-case) and returns them;
+     * {@code fork_ids} are kept.
+     */
+    public List<ThreadRecord> removeByHandle(String handle) throws IOException {
+        return removeWhere(record -> record.handle().equals(handle));
+    }
+
+    /**
+     * Gives every binding under {@code oldHandle} the handle {@code newHandle}, in one locked change; returns how
+     * many changed. Nothing else in a record changes, so turns in flight keep their binding identity
+     * ({@link ThreadRecord#sameBinding}).
+     */
+    public int renameHandle(String oldHandle, String newHandle) throws IOException {
+        return file.update(root -> {
+            int renamed = 0;
+            for (Map.Entry<String, ThreadRecord> entry : records(root).entrySet()) {
+                if (entry.getValue().handle().equals(oldHandle)) {
+                    // Only the handle changes: the node keeps fields we do not model, and its timestamps' digits.
+                    ((ObjectNode) recordsNode(root).get(entry.getKey())).put("handle", newHandle);
+                    renamed++;
+                }
+            }
+            return renamed;
+        });
+    }
+
+    private List<ThreadRecord> removeWhere(Predicate<ThreadRecord> selected) throws IOException {
+        return file.update(root -> {
+            List<ThreadRecord> removed = new ArrayList<>();
+            for (Map.Entry<String, ThreadRecord> entry : records(root).entrySet()) {
+                if (selected.test(entry.getValue())) {
+                    recordsNode(root).remove(entry.getKey());
+                    removed.add(entry.getValue());
+                }
+            }
+            return List.copyOf(removed);
         });
     }
 

@@ -1,0 +1,120 @@
+package dev.agenttunnel.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.files.JsonTrees;
+import dev.agenttunnel.core.store.ThreadRecord;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One fork as {@code forks} and {@code resume} show it. {@code turns} is a string because it may be unknown
+ * ({@code ?}: the transcript is missing); {@code status} is {@code live}/{@code idle} for tmux threads and
+ * {@code -} for headless ones, which hold nothing between turns.
+ */
+record ForkRow(
+        ThreadRecord thread,
+        String lastActive,
+        String turns,
+        String status,
+        String project) {
+
+    static final String UNKNOWN_TURNS = "?";
+
+    /**
+     * The threads that have a fork, those of {@code handle} only when it is given (compared lower-cased, as
+     * handles are stored), most recently used first.
+     */
+    static List<ThreadRecord> forks(Collection<ThreadRecord> threads, Optional<String> handle) {
+        return threads.stream()
+                .filter(ThreadRecord::hasFork)
+                .filter(t -> handle.isEmpty() || t.handle().equals(handle.get()))
+                .sorted(Comparator.comparingDouble(ThreadRecord::lastUsed).reversed())
+                .toList();
+    }
+
+    static ForkRow of(ThreadRecord thread, Settings settings, Environment env, double nowEpochSeconds) {
+        OptionalInt turns = ForkTranscripts.of(thread, settings, env)
+                .map(ForkTranscripts::userTurns)
+                .orElse(OptionalInt.empty());
+        return new ForkRow(
+                thread,
+                RelativeTime.ago(thread.lastUsed(), nowEpochSeconds),
+                turns.isPresent() ? Integer.toString(turns.getAsInt()) : UNKNOWN_TURNS,
+                status(thread, settings.tunnel().backend()),
+                project(thread));
+    }
+
+    /**
+     * {@code live} when a tmux thread has a window, {@code idle} when the reaper has closed it. Until the tmux
+     * backend lands, the stored window is taken at its word rather than probed on the tmux server.
+     */
+    static String status(ThreadRecord thread, Backend configured) {
+        if (thread.effectiveBackend(configured) != Backend.TMUX) {
+            return "-";
+        }
+        return thread.tmuxWindow().isEmpty() ? "idle" : "live";
+    }
+
+    /** {@code <project folder name>[ [<config dir name>]]}. */
+    static String project(ThreadRecord thread) {
+        String project = baseName(thread.projectDir());
+        return thread.configDir().isEmpty() ? project : project + " [" + baseName(thread.configDir()) + "]";
+    }
+
+    String fork() {
+        return shortId(thread.forkSessionId());
+    }
+
+    static String shortId(String id) {
+        return id.substring(0, Math.min(8, id.length()));
+    }
+
+    /** The row as {@code forks --json} prints it. */
+    ObjectNode toJson() {
+        ObjectNode row = JsonTrees.nodes().objectNode();
+        row.put("thread_key", thread.threadKey());
+        row.put("handle", thread.handle());
+        row.put("access", thread.access().wire());
+        row.put("asker", thread.asker());
+        row.put("last_active", lastActive);
+        row.put("turns", turns);
+        row.put("status", status);
+        row.put("project", project);
+        row.put("fork", fork());
+        return row;
+    }
+
+    /** The access level as the table shows it: the dangerous ones stand out. */
+    static String accessLabel(AccessLevel access) {
+        return switch (access) {
+            case READ -> "read";
+            case WRITE -> "✍️ write";
+            case BASH -> "💥 bash";
+            case ALL -> "🚨 all";
+        };
+    }
+
+    static String statusLabel(String status) {
+        return switch (status) {
+            case "live" -> "● live";
+            case "idle" -> "○ idle";
+            default -> "—";
+        };
+    }
+
+    private static String baseName(String dir) {
+        if (dir.isEmpty()) {
+            return "-";
+        }
+        Path name = Path.of(dir).getFileName();
+        return name == null ? dir : name.toString();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.agenttunnel.app;
+
+import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.Handles;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.files.CanonicalPaths;
+import dev.agenttunnel.core.files.Executables;
+import dev.agenttunnel.core.store.ThreadRecord;
+import dev.agenttunnel.core.store.ThreadStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code agent-tunnel resume HANDLE}: opens one of a handle's forks in an interactive claude, in the fork's project
+ * and config dir, to see or continue what colleagues were told. Exits with claude's exit code.
+ */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = {"Open a fork of HANDLE in an interactive claude (the most recent one unless --fork says which).",
+            "Run it in a normal terminal: claude takes it over until you quit. Exits with claude's exit code.",
+            "Avoid it while a colleague's question is being answered in the same fork."})
+final class ResumeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "HANDLE")
+    String handle;
+
+    @Option(names = "--fork", paramLabel = "PREFIX", description = "The fork whose id starts with PREFIX (see `agent-tunnel forks`).")
+    String forkPrefix;
+
+    @Mixin
+    ConfigOption config;
+
+    private final CliContext ctx;
+
+    ResumeCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = ctx.settings(config);
+        String key = Handles.normalise(handle);
+        List<ThreadRecord> forks = ForkRow.forks(new ThreadStore(settings.tunnel().statePath()).all().values(), Optional.of(key));
+        if (forks.isEmpty()) {
+            throw new CommandFailure(ExitCodes.REFUSED, "No fork sessions for handle '" + key + "'. `agent-tunnel forks` lists them.");
+        }
+        ThreadRecord chosen = forkPrefix != null ? byPrefix(forks, key) : mostRecent(forks, settings);
+        Path project = Path.of(chosen.projectDir());
+        if (chosen.projectDir().isEmpty() || !Files.isDirectory(project)) {
+            throw new CommandFailure(ExitCodes.REFUSED, "Cannot enter " + (chosen.projectDir().isEmpty() ? "the fork's project" : project)
+                    + ": the folder does not exist (any more).");
+        }
+        Path claude = Executables.find(settings.claude().binary(), ctx.env()).orElseThrow(() -> new CommandFailure(
+                ExitCodes.CLAUDE_FAILED, "claude (" + settings.claude().binary() + ") not found. Install Claude Code, "
+                        + "or set binary under [claude] in config.toml to its full path."));
+        ctx.out().flush();
+        ctx.err().flush();
+        try {
+            return AttachedProcess.run(List.of(claude.toString(), "--resume", chosen.forkSessionId()), project,
+                    environment(chosen, ctx.env()));
+        } catch (IOException e) {
+            throw new CommandFailure(ExitCodes.CLAUDE_FAILED, "Cannot start " + claude + ": " + e.getMessage());
+        }
+    }
+
+    private ThreadRecord byPrefix(List<ThreadRecord> forks, String key) throws CommandFailure {
+        return forks.stream()
+                .filter(t -> t.forkSessionId().startsWith(forkPrefix.strip()))
+                .findFirst()
+                .orElseThrow(() -> new CommandFailure(ExitCodes.REFUSED, "No fork of '" + key + "' starts with '" + forkPrefix
+                        + "'. Its forks: " + String.join(", ", forks.stream().map(t -> ForkRow.shortId(t.forkSessionId())).toList())
+                        + "."));
+    }
+
+    /** The most recent fork; when there are several, stderr shows them all and how to pick another. */
+    private ThreadRecord mostRecent(List<ThreadRecord> forks, Settings settings) {
+        if (forks.size() > 1) {
+            double now = Clock.systemUTC().millis() / 1000.0;
+            ctx.err().println("handle '" + forks.getFirst().handle() + "' has " + forks.size()
+                    + " forks (resuming the most recent, ←):");
+            for (ThreadRecord fork : forks) {
+                ForkRow row = ForkRow.of(fork, settings, ctx.env(), now);
+                ctx.err().println((fork == forks.getFirst() ? "  ← " : "    ") + fork.handle()
+                        + (fork.configDir().isEmpty() ? "" : " [" + Path.of(fork.configDir()).getFileName() + "]")
+                        + "  asker=" + (fork.asker().isEmpty() ? "-" : fork.asker()) + "  " + row.lastActive()
+                        + "  " + row.turns() + " turns  fork=" + row.fork());
+            }
+            ctx.err().println("Pick another with --fork <id prefix>.");
+        }
+        return forks.getFirst();
+    }
+
+    /**
+     * The caller's environment, with {@code CLAUDE_CONFIG_DIR} pointing at the fork's config dir. For the default
+     * dir it is removed instead: setting it even to {@code ~/.claude} moves claude's state file, and the fork
+     * would not be found.
+     */
+    static Map<String, String> environment(ThreadRecord fork, Environment env) {
+        Map<String, String> vars = new HashMap<>(env.variables());
+        if (fork.configDir().isEmpty()) {
+            return vars;
+        }
+        if (isDefaultConfigDir(fork.configDir(), env)) {
+            vars.remove("CLAUDE_CONFIG_DIR");
+        } else {
+            vars.put("CLAUDE_CONFIG_DIR", fork.configDir());
+        }
+        return vars;
+    }
+
+    /** As {@code ClaudeCommand.isDefaultConfigDir} decides it for the forks' turns. */
+    private static boolean isDefaultConfigDir(String configDir, Environment env) {
+        return CanonicalPaths.canonical(Path.of(configDir)).equals(CanonicalPaths.canonical(env.defaultClaudeConfigDir()));
+    }
+}

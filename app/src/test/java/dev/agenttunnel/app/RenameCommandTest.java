@@ -1,0 +1,82 @@
+package dev.agenttunnel.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agenttunnel.core.config.Backend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code agent-tunnel rename OLD NEW}: the registry record and the threads bound to it move together. */
+class RenameCommandTest {
+    TunnelWorld world;
+    ThreadFixtures threads;
+    Path project;
+
+    @BeforeEach
+    void open() throws Exception {
+        world = new TunnelWorld();
+        threads = new ThreadFixtures(world);
+        project = world.sandbox.newDirectory("ledger");
+        threads.publish("payments", "11111111-aaaa", project, "payments");
+        threads.publish("ops", "22222222-bbbb", project, "Ops team");
+        Instant now = Instant.now();
+        threads.fork("th:1", "payments", project, "", Backend.HEADLESS, "fork-1", "", "ann", now);
+        threads.bind("th:2", "payments", project, "", Backend.HEADLESS, "bob", now);
+        threads.bind("th:3", "ops", project, "", Backend.HEADLESS, "cat", now);
+    }
+
+    @AfterEach
+    void close() {
+        world.close();
+    }
+
+    @Test
+    void renamesTheHandleAndItsThreads() throws Exception {
+        TunnelWorld.CliResult r = world.cli("rename", "Payments", "Billing");
+
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("Renamed 'payments' → 'billing' (registry, 2 fork(s)).\n", r.out());
+        assertTrue(world.registry().get("payments").isEmpty());
+        assertEquals("billing", world.registry().get("billing").orElseThrow().label());
+        assertEquals("billing", threads.store().get("th:1").orElseThrow().handle());
+        assertEquals("billing", threads.store().get("th:2").orElseThrow().handle());
+        assertEquals("ops", threads.store().get("th:3").orElseThrow().handle());
+        assertTrue(world.cli("published").out().contains("billing: 11111111"));
+    }
+
+    @Test
+    void refusalsExitOneAndChangeNothing() throws Exception {
+        byte[] registry = Files.readAllBytes(world.registryPath);
+        byte[] state = Files.readAllBytes(threads.statePath());
+        String[][] cases = {
+            {"ghost", "spirit", "No handle 'ghost' in the registry."},
+            {"payments", "ops", "already used"},
+            {"payments", "Not OK!", "Invalid handle 'not ok!'"},
+            {"payments", "payments", "already called that"},
+        };
+        for (String[] c : cases) {
+            TunnelWorld.CliResult r = world.cli("rename", c[0], c[1]);
+            assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
+            assertTrue(r.err().startsWith("Error: ") && r.err().contains(c[2]), r.describe());
+        }
+        assertArrayEquals(registry, Files.readAllBytes(world.registryPath));
+        assertArrayEquals(state, Files.readAllBytes(threads.statePath()));
+    }
+
+    @Test
+    void aRevokedHandleCannotBeRenamedButItsNameCanBeTaken() throws Exception {
+        assertEquals(0, world.cli("revoke", "ops").code());
+        assertTrue(world.cli("rename", "ops", "platform").err().contains("No handle 'ops' in the registry."));
+
+        TunnelWorld.CliResult r = world.cli("rename", "payments", "ops");
+
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("11111111-aaaa", world.registry().get("ops").orElseThrow().sessionId());
+    }
+}

@@ -1,0 +1,214 @@
+package dev.agenttunnel.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agenttunnel.core.config.Backend;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code agent-tunnel resume}: picks a fork and runs {@code claude --resume <fork>} attached to the terminal. A fake
+ * {@code claude} first on PATH records its argv, cwd and CLAUDE_CONFIG_DIR and exits 7.
+ */
+class ResumeCommandTest {
+    static final String NEWER = "aaaaaaaa-1111-4111-8111-111111111111";
+    static final String OLDER = "bbbbbbbb-2222-4222-8222-222222222222";
+
+    TunnelWorld world;
+    ThreadFixtures threads;
+    Path project;
+    Path work;
+    Path record;
+
+    @BeforeEach
+    void open() throws Exception {
+        world = new TunnelWorld();
+        threads = new ThreadFixtures(world);
+        project = world.sandbox.newDirectory("ledger");
+        work = world.sandbox.newDirectory("claude-work");
+        record = world.sandbox.root().resolve("claude-ran.txt");
+        Path fake = world.bin.resolve("claude");
+        Files.writeString(fake, """
+                #!/usr/bin/env bash
+                { echo "argv=$*"; echo "cwd=$(pwd -P)"; echo "config_dir=${CLAUDE_CONFIG_DIR-<unset>}"; } > '%s'
+                exit 7
+                """.formatted(record));
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String config = Files.readString(world.config);
+        Files.writeString(world.config, config.replace("binary = \"" + world.sandbox.claudeBinary() + "\"", "binary = \"claude\""));
+        assertTrue(Files.readString(world.config).contains("binary = \"claude\""), "the fake is found on PATH");
+    }
+
+    @AfterEach
+    void close() {
+        world.close();
+    }
+
+    void seedTwoForks() throws Exception {
+        Instant now = Instant.now();
+        threads.fork("th:1", "payments", project, work.toString(), Backend.HEADLESS, OLDER, "", "ann", now.minus(2, ChronoUnit.HOURS));
+        threads.fork("th:2", "payments", project, work.toString(), Backend.HEADLESS, NEWER, "", "bob", now.minus(5, ChronoUnit.MINUTES));
+        ThreadFixtures.transcript(work, project, NEWER, 2);
+    }
+
+    Map<String, String> ran() throws Exception {
+        Map<String, String> seen = new HashMap<>();
+        for (String line : Files.readAllLines(record)) {
+            int eq = line.indexOf('=');
+            seen.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return seen;
+    }
+
+    @Test
+    void resumesTheMostRecentForkInItsProjectAndConfigDirAndExitsWithClaudesCode() throws Exception {
+        seedTwoForks();
+
+        TunnelWorld.CliResult r = world.cli("resume", "Payments");
+
+        assertEquals(7, r.code(), r.describe());
+        Map<String, String> ran = ran();
+        assertEquals("--resume " + NEWER, ran.get("argv"));
+        assertEquals(project.toString(), ran.get("cwd"));
+        assertEquals(work.toString(), ran.get("config_dir"));
+        List<String> err = r.err().lines().toList();
+        assertEquals("handle 'payments' has 2 forks (resuming the most recent, ←):", err.get(0), r.describe());
+        assertEquals("  ← payments [claude-work]  asker=bob  5m ago  2 turns  fork=aaaaaaaa", err.get(1));
+        assertEquals("    payments [claude-work]  asker=ann  2h ago  ? turns  fork=bbbbbbbb", err.get(2));
+        assertTrue(err.get(3).contains("--fork"), r.describe());
+    }
+
+    @Test
+    void forkPicksTheForkByIdPrefix() throws Exception {
+        seedTwoForks();
+
+        TunnelWorld.CliResult r = world.cli("resume", "payments", "--fork", "bbbb");
+
+        assertEquals(7, r.code(), r.describe());
+        assertEquals("--resume " + OLDER, ran().get("argv"));
+        assertEquals("", r.err(), "no list when the fork is chosen");
+    }
+
+    @Test
+    void anUnknownForkPrefixIsAnErrorAndRunsNothing() throws Exception {
+        seedTwoForks();
+
+        TunnelWorld.CliResult r = world.cli("resume", "payments", "--fork", "ffff");
+
+        assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
+        assertTrue(r.err().contains("No fork of 'payments' starts with 'ffff'") && r.err().contains("aaaaaaaa, bbbbbbbb"), r.describe());
+        assertFalse(Files.exists(record));
+    }
+
+    @Test
+    void aHandleWithoutForksIsAnError() throws Exception {
+        threads.bind("th:3", "payments", project, "", Backend.HEADLESS, "cat", Instant.now());
+
+        TunnelWorld.CliResult r = world.cli("resume", "payments");
+
+        assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
+        assertTrue(r.err().contains("No fork sessions for handle 'payments'."), r.describe());
+        assertFalse(Files.exists(record));
+    }
+
+    @Test
+    void aForkInTheDefaultConfigDirRunsWithoutClaudeConfigDir() throws Exception {
+        threads.fork("th:1", "payments", project, world.sandbox.configDir().toString(), Backend.HEADLESS, NEWER, "", "ann",
+                Instant.now());
+        Map<String, String> env = new HashMap<>(world.env());
+        env.put("CLAUDE_CONFIG_DIR", work.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new CliContext(new dev.agenttunnel.core.Environment(env, world.sandbox.root()), new PrintWriter(out),
+                new PrintWriter(err)), "resume", "payments", "--config", world.config.toString());
+
+        assertEquals(7, code, err.toString());
+        assertEquals("<unset>", ran().get("config_dir"), "setting it to ~/.claude would move claude's state file");
+    }
+
+    @Test
+    void aMissingProjectFolderIsAnError() throws Exception {
+        threads.fork("th:1", "payments", world.sandbox.root().resolve("gone"), "", Backend.HEADLESS, NEWER, "", "ann", Instant.now());
+
+        TunnelWorld.CliResult r = world.cli("resume", "payments");
+
+        assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
+        assertTrue(r.err().contains("Cannot enter " + world.sandbox.root().resolve("gone")), r.describe());
+        assertFalse(Files.exists(record));
+    }
+
+    /**
+     * Ctrl-C reaches the whole foreground group: claude decides what it means, and the waiting command must live on
+     * to report claude's exit code (dying would hand the terminal back to the shell under a running claude).
+     */
+    @Test
+    void anInterruptReachesClaudeWithItsDefaultMeaningWhileTheCommandSurvivesIt() throws Exception {
+        threads.fork("th:1", "payments", project, "", Backend.HEADLESS, NEWER, "", "ann", Instant.now());
+        Path started = world.sandbox.root().resolve("claude-started");
+        Path release = world.sandbox.root().resolve("claude-may-exit");
+        Path fake = world.bin.resolve("claude");
+        Files.writeString(fake, """
+                #!/usr/bin/env bash
+                trap -p INT > '%s.trap'
+                echo $$ > '%s.tmp' && mv '%s.tmp' '%s'
+                parent=$PPID
+                while [[ ! -e '%s' ]] && kill -0 "$parent" 2>/dev/null; do sleep 0.05; done
+                exit 5
+                """.formatted(started, started, started, started, release));
+        ProcessBuilder builder = new ProcessBuilder(world.bin.resolve("agent-tunnel").toString(), "resume", "payments",
+                "--config", world.config.toString()).directory(world.sandbox.root().toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(world.env());
+        Process command = builder.start();
+        try {
+            awaitFile(started, command);
+            kill("-INT", command.pid());
+            assertFalse(command.waitFor(1, java.util.concurrent.TimeUnit.SECONDS), "an interrupt does not end the command");
+            Files.writeString(release, "");
+            assertTrue(command.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the command ends when claude does");
+            assertEquals(5, command.exitValue(), "the command outlived the interrupt and passed claude's code on");
+            assertEquals("", Files.readString(Path.of(started + ".trap")), "claude gets SIGINT's default meaning, not an ignored one");
+        } finally {
+            Files.writeString(release, "");
+            command.destroyForcibly();
+        }
+    }
+
+    private static void awaitFile(Path file, Process command) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file)) {
+            assertTrue(command.isAlive(), "the command ended before starting claude");
+            assertTrue(System.nanoTime() < deadline, "claude was not started within 30 s");
+            Thread.sleep(20);
+        }
+    }
+
+    private static void kill(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
+    @Test
+    void aMissingClaudeIsAClaudeFailure() throws Exception {
+        threads.fork("th:1", "payments", project, "", Backend.HEADLESS, NEWER, "", "ann", Instant.now());
+        Files.writeString(world.config, Files.readString(world.config).replace("binary = \"claude\"", "binary = \"no-such-claude\""));
+
+        TunnelWorld.CliResult r = world.cli("resume", "payments");
+
+        assertEquals(ExitCodes.CLAUDE_FAILED, r.code(), r.describe());
+        assertTrue(r.err().contains("claude (no-such-claude) not found"), r.describe());
+    }
+}
