@@ -2,7 +2,10 @@ package dev.agenttunnel.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -61,23 +64,42 @@ public final class ConfigLoader {
 
     /** Reads the TOML file into a Config, after checking every key and type against the defaults. */
     static Config parseToml(Path file) throws ConfigError {
-        JsonNode root;
+        TomlParseResult toml;
         try {
-            root = new TomlMapper().readTree(file.toFile());
+            toml = Toml.parse(file);
         } catch (IOException e) {
-            throw new ConfigError(file + " is not valid TOML: " + oneLine(e.getMessage()));
+            throw new ConfigError("Cannot read " + file + ": " + e.getMessage());
         }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            return ConfigFactory.empty();
+        if (toml.hasErrors()) {
+            TomlParseError first = toml.errors().getFirst();
+            throw new ConfigError(file + " is not valid TOML: " + oneLine(first.getMessage())
+                    + (first.position() == null ? "" : " (line " + first.position().line() + ", column " + first.position().column() + ")"));
         }
+        Map<String, Object> values = plain(toml.toMap());
+        ObjectNode root = new ObjectMapper().valueToTree(values);
         List<String> problems = new ArrayList<>();
-        checkAgainstDefaults((ObjectNode) root, defaults(), file, problems);
+        checkAgainstDefaults(root, defaults(), file, problems);
         if (!problems.isEmpty()) {
             throw new ConfigError(String.join("\n", problems));
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> values = new TomlMapper().convertValue(root, Map.class);
         return ConfigFactory.parseMap(values, file.toString());
+    }
+
+    /** tomlj's tables and arrays as plain maps and lists, which Typesafe Config takes. */
+    private static Map<String, Object> plain(Map<String, Object> table) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        table.forEach((k, v) -> out.put(k, plainValue(v)));
+        return out;
+    }
+
+    private static Object plainValue(Object v) {
+        if (v instanceof org.tomlj.TomlTable table) {
+            return plain(table.toMap());
+        }
+        if (v instanceof org.tomlj.TomlArray array) {
+            return array.toList().stream().map(ConfigLoader::plainValue).toList();
+        }
+        return v;
     }
 
     private static void checkAgainstDefaults(ObjectNode root, Config defaults, Path file, List<String> problems) {

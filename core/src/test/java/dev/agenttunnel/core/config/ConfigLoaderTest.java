@@ -41,7 +41,7 @@ class ConfigLoaderTest {
                 state_path = "state/state.json"
                 registry_path = "~/reg.json"
                 [discord]
-                channel_ids = [123456789012345678]
+                channel_ids = [123456789012345678, 1573913459723075589]
                 respond_to_dms = true
                 [claude]
                 headless_extra_args = ["--verbose"]
@@ -54,7 +54,7 @@ class ConfigLoaderTest {
         assertEquals(Backend.TMUX, s.tunnel().backend());
         assertEquals(cfgDir.toRealPath().resolve("state/state.json"), s.tunnel().statePath());
         assertEquals(home.toRealPath().resolve("reg.json"), s.tunnel().registryPath());
-        assertEquals(List.of(123456789012345678L), s.discord().channelIds());
+        assertEquals(List.of(123456789012345678L, 1573913459723075589L), s.discord().channelIds(), "19-digit Discord ids survive");
         assertEquals(List.of("--verbose"), s.claude().headlessExtraArgs());
         assertEquals(5, s.limits().maxConcurrent());
         assertEquals(30_000, s.limits().answerTimeout().toMillis());
