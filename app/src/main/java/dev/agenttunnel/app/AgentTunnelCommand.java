@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
         description = "Let colleagues ask a private, permission-limited fork of your Claude Code session.%n"
                 + "Publish a session by typing >share inside it; colleagues then ask it by handle.",
         subcommands = {
+            ServeCommand.class,
             AskCommand.class,
             PublishedCommand.class,
             StatusCommand.class,

@@ -1,0 +1,66 @@
+package dev.agenttunnel.app;
+
+import com.typesafe.config.ConfigFactory;
+import dev.agenttunnel.actors.Bridge;
+import dev.agenttunnel.actors.BridgeDeps;
+import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.claude.ClaudeCommand;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.store.ThreadStore;
+import dev.agenttunnel.discord.DiscordConnection;
+import dev.agenttunnel.headless.HeadlessFork;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of {@code serve}: the Discord connection, the fork backends and the files, wired into
+ * the actor tree. Stopping it (or SIGTERM) runs the bridge's shutdown sequence, then closes Discord.
+ */
+final class Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger("agent-tunnel");
+
+    private final Bridge.Running bridge;
+
+    private Daemon(Bridge.Running bridge) {
+        this.bridge = bridge;
+    }
+
+    static Daemon start(Settings settings, Environment env, String token) {
+        EventRelay relay = new EventRelay();
+        DiscordConnection connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
+        ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
+        HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform()), env);
+        BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
+                new ThreadStore(settings.tunnel().statePath()), Map.of(Backend.HEADLESS, headless), settings, blockingIo,
+                Clock.systemUTC(), connection.botUserId());
+        Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
+        CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {
+            connection.close();
+            blockingIo.shutdownNow();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        relay.connect(bridge.gateway());
+        LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
+        return new Daemon(bridge);
+    }
+
+    /** Blocks until the daemon has stopped (after {@link #stop()} or a signal). */
+    void awaitTermination() {
+        bridge.system().getWhenTerminated().toCompletableFuture().join();
+    }
+
+    /** Stops taking messages, aborts running turns (telling their threads), closes Discord; returns when done. */
+    void stop() {
+        bridge.stop().toCompletableFuture().join();
+        awaitTermination();
+    }
+}
