@@ -235,9 +235,12 @@ public final class Conversation {
     }
 
     private Behavior<Command> deliver(TurnOutcome.Answered answered) {
-        CompletableFuture<Void> done = CompletableFuture
-                .runAsync(() -> recordFork(answered.forkSessionId()), deps.blockingIo())
-                .thenCompose(ignored -> AnswerPoster.post(deps.chat(), channelId, answered.text(), deps.settings().limits().maxInlineChars()));
+        // Recording the fork (a synced file write under the lock) runs beside posting, not before it: the
+        // colleague waits for the answer, not for the disk. The next turn starts only after both are done.
+        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recordFork(answered.forkSessionId()), deps.blockingIo());
+        CompletableFuture<Void> posted = AnswerPoster.post(deps.chat(), channelId, answered.text(), deps.settings().limits().maxInlineChars())
+                .toCompletableFuture();
+        CompletableFuture<Void> done = CompletableFuture.allOf(recorded, posted);
         context.pipeToSelf(done, (ok, failure) -> new Posted(failure));
         return Behaviors.same();
     }

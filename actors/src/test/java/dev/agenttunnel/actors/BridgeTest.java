@@ -94,6 +94,17 @@ class BridgeTest {
         return thread.text().substring(thread.text().lastIndexOf(' ') + 1);
     }
 
+    /** The fork id is recorded beside posting the answer: poll the store with a deadline. */
+    void awaitFork(String thread, String fork) throws Exception {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+        while (!store.get("th:" + thread).map(r -> r.forkSessionId().equals(fork)).orElse(false)) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError("fork " + fork + " never recorded for " + thread);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
     @Test
     void opensAThreadNamedForTheQuestionAndAnswersInIt() throws Exception {
         String thread = open("payments what is X?");
@@ -104,7 +115,7 @@ class BridgeTest {
         assertTrue(turn.request.turn().forkSession());
         turn.answer("fork-1", "X is the settlement batch.");
         chat.awaitPost(thread, "X is the settlement batch.");
-        assertEquals("fork-1", store.get("th:" + thread).orElseThrow().forkSessionId());
+        awaitFork(thread, "fork-1");
 
         say(BOB, thread, ChatEvent.ChannelKind.THREAD, "and Y?");
         ScriptedForks.Turn second = forks.awaitTurn(2);

@@ -38,8 +38,19 @@ class ServeEndToEndTest {
         return new ThreadStore(w.settings().tunnel().statePath());
     }
 
+    /** The thread's fork id, once recorded (it is written beside posting the answer, so poll with a deadline). */
     private String forkOf(String thread) throws Exception {
-        return store().get("th:" + thread).orElseThrow().forkSessionId();
+        java.time.Instant deadline = java.time.Instant.now().plus(ServeWorld.WAIT);
+        while (true) {
+            String fork = store().get("th:" + thread).map(r -> r.forkSessionId()).orElse("");
+            if (!fork.isEmpty()) {
+                return fork;
+            }
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no fork recorded for " + thread);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
     }
 
     @Test

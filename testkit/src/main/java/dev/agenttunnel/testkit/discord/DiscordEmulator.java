@@ -179,6 +179,14 @@ public final class DiscordEmulator implements AutoCloseable {
     /**
      * The first message version (posted or edited, already or before the deadline) matching {@code condition}.
      */
+    /**
+     * Calls {@code listener} on every new message (colleagues' and the bot's), on the thread that posted it. For
+     * load tests: a waiter here costs nothing per message, unlike {@link #awaitMessage}, which rescans the history.
+     */
+    public void onMessage(java.util.function.Consumer<PostedMessage> listener) {
+        state.onMessage(listener);
+    }
+
     public PostedMessage awaitMessage(Predicate<PostedMessage> condition, Duration timeout) {
         return state.await(() -> state.history().stream().filter(condition).findFirst(), timeout,
                 "matching message");

@@ -40,6 +40,7 @@ final class EmulatorState {
     private static final Pattern USER_MENTION = Pattern.compile("<@!?(\\d+)>");
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final List<java.util.function.Consumer<PostedMessage>> messageListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Condition changed = lock.newCondition();
     private final Snowflakes ids;
     private final String fileBaseUrl;
@@ -199,7 +200,7 @@ final class EmulatorState {
 
     /** Stores a message and dispatches MESSAGE_CREATE; refuses what Discord refuses. */
     PostedMessage post(MessageDraft draft) {
-        return locked(() -> {
+        PostedMessage posted = locked(() -> {
             Channel channel = channel(draft.channelId());
             User author = users.get(draft.authorId());
             if (author == null) {
@@ -233,6 +234,13 @@ final class EmulatorState {
             dispatchMessage("MESSAGE_CREATE", message, channel);
             return message;
         });
+        messageListeners.forEach(listener -> listener.accept(posted));
+        return posted;
+    }
+
+    /** Calls {@code listener} with every new message, after it is stored, outside the emulator's lock. */
+    void onMessage(java.util.function.Consumer<PostedMessage> listener) {
+        messageListeners.add(listener);
     }
 
     /** Replaces a bot message's text (when {@code content} is present) and dispatches MESSAGE_UPDATE. */

@@ -1,0 +1,192 @@
+package dev.agenttunnel.app;
+
+import com.typesafe.config.ConfigFactory;
+import dev.agenttunnel.core.AccessLevel;
+import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.config.ConfigLoader;
+import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.registry.RegistryJson;
+import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.testkit.discord.DiscordEmulator;
+import dev.agenttunnel.testkit.discord.PostedMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Benchmark (run by {@code bench/bridge-overhead}): the bridge's own cost per turn — from the emulator delivering
+ * a colleague's message to the answer posted in the thread, minus what claude itself took — with an instant stub
+ * in place of claude, at 1 thread and at 100 threads × 5 questions. Prints a table; asserts nothing.
+ */
+public final class BridgeBenchmark {
+    private static final String STUB = """
+            #!/bin/sh
+            cat > /dev/null
+            echo '{"type":"system","subtype":"init","session_id":"0b0b0b0b-1111-2222-3333-444444444444"}'
+            echo '{"type":"result","subtype":"success","is_error":false,"result":"ok","session_id":"0b0b0b0b-1111-2222-3333-444444444444"}'
+            """;
+    private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(60);
+
+    public static void main(String[] args) throws Exception {
+        int sequential = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        Path dir = Files.createTempDirectory("bridge-bench");
+        Path stub = dir.resolve("claude-stub");
+        Files.writeString(stub, STUB);
+        Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Registry registry = new Registry(dir.resolve("registry.json"));
+        registry.update(root -> {
+            RegistryJson.put(root, new RegistryRecord("bench", "bench-expert", project.toString(), "", AccessLevel.READ, "bench", "", 1.0, false));
+            return null;
+        });
+        List<Double> floor = floor(stub, 50);
+        double floorP50 = percentile(floor, 50);
+        List<String> rows = new ArrayList<>();
+        rows.add(row("floor: spawn the stub directly", floor, 0, "—"));
+        try (DiscordEmulator discord = DiscordEmulator.start()) {
+            String channel = discord.createTextChannel("bench");
+            String user = discord.createUser("colleague", "Colleague");
+            Environment env = new Environment(Map.of("HOME", dir.toString(), "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), dir);
+
+            Answers answers = new Answers();
+            discord.onMessage(answers::accept);
+            Daemon one = Daemon.start(settings(dir, discord, channel, stub, registry, 2, env), env, discord.token());
+            Run single = run(discord, answers, channel, user, 1, sequential);
+            one.stop();
+            rows.add(row("1 thread × " + sequential + " (end to end)", single.millis, single.lost.get(), "—"));
+            rows.add(row("1 thread: bridge overhead", minus(single.millis, floorP50), single.lost.get(), "p50 ≤ 10 ms"));
+
+            Daemon many = Daemon.start(settings(dir, discord, channel, stub, registry, 100, env), env, discord.token());
+            Run parallel = run(discord, answers, channel, user, 100, 5);
+            many.stop();
+            rows.add(row("100 threads × 5 (end to end)", parallel.millis, parallel.lost.get(), "—"));
+            rows.add(row("100 threads: opening questions", parallel.openers, 0, "—"));
+            rows.add(row("100 threads: bridge overhead", minus(parallel.millis, floorP50), parallel.lost.get(), "p99 ≤ 50 ms, 0 lost"));
+        }
+        System.out.println("| scenario                          |    n |  p50 ms |  p99 ms | lost | target              |");
+        System.out.println("|-----------------------------------|------|---------|---------|------|---------------------|");
+        rows.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    private record Run(List<Double> millis, List<Double> openers, AtomicInteger lost) {
+    }
+
+    /** {@code threads} conversations in parallel, each asking {@code questions} in turn (the first opens the thread). */
+    private static Run run(DiscordEmulator discord, Answers answers, String channel, String user, int threads, int questions)
+            throws Exception {
+        ConcurrentLinkedQueue<Double> millis = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Double> openers = new ConcurrentLinkedQueue<>();
+        AtomicInteger lost = new AtomicInteger();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                executor.submit(() -> conversation(discord, answers, channel, user, id, questions, millis, openers, lost));
+            }
+        }
+        return new Run(new ArrayList<>(millis), new ArrayList<>(openers), lost);
+    }
+
+    private static void conversation(DiscordEmulator discord, Answers answers, String channel, String user, int id, int questions,
+            ConcurrentLinkedQueue<Double> millis, ConcurrentLinkedQueue<Double> openers, AtomicInteger lost) {
+        try {
+            String opener = discord.postAsUser(channel, user, "bench question " + id + "-0");
+            String thread = opener; // a thread opened from a message has the message's id
+            double opened = answers.latency(thread, opener, discord);
+            millis.add(opened);
+            openers.add(opened);
+            for (int q = 1; q < questions; q++) {
+                String asked = discord.postAsUser(thread, user, "follow-up " + id + "-" + q);
+                millis.add(answers.latency(thread, asked, discord));
+            }
+        } catch (InterruptedException | RuntimeException | AssertionError e) {
+            lost.incrementAndGet();
+        }
+    }
+
+    /** The bot's answers per thread, as the emulator stores them (a listener: no rescans of the history). */
+    private static final class Answers {
+        private final Map<String, java.util.concurrent.BlockingQueue<PostedMessage>> byThread = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void accept(PostedMessage m) {
+            if (m.byBot() && m.content().equals("ok")) {
+                queue(m.channelId()).add(m);
+            }
+        }
+
+        private java.util.concurrent.BlockingQueue<PostedMessage> queue(String thread) {
+            return byThread.computeIfAbsent(thread, t -> new java.util.concurrent.LinkedBlockingQueue<>());
+        }
+
+        /** Milliseconds from the question being stored (and dispatched) to its answer being stored. */
+        double latency(String thread, String questionId, DiscordEmulator discord) throws InterruptedException {
+            PostedMessage answer = queue(thread).poll(ANSWER_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (answer == null) {
+                throw new AssertionError("no answer in " + thread);
+            }
+            Instant asked = discord.messagesIn(answer.channelId().equals(thread) ? thread : thread).stream()
+                    .filter(m -> m.id().equals(questionId)).findFirst().map(PostedMessage::postedAt)
+                    .orElseGet(() -> discord.messages().stream().filter(m -> m.id().equals(questionId)).findFirst().orElseThrow().postedAt());
+            return Duration.between(asked, answer.postedAt()).toNanos() / 1e6;
+        }
+    }
+
+    private static List<Double> floor(Path stub, int runs) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(stub.toString()).start();
+            p.getOutputStream().write("q".getBytes());
+            p.getOutputStream().close();
+            p.getInputStream().readAllBytes();
+            p.waitFor();
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
+        return millis;
+    }
+
+    private static Settings settings(Path dir, DiscordEmulator discord, String channel, Path stub, Registry registry, int maxConcurrent,
+            Environment env) throws Exception {
+        return ConfigLoader.fromConfig(ConfigFactory.parseString("""
+                tunnel.state_path = "%s"
+                tunnel.registry_path = "%s"
+                discord.channel_ids = [%s]
+                discord.rest_url = "%s"
+                discord.gateway_url = "%s"
+                claude.binary = "%s"
+                claude.persona = ""
+                limits.per_user_cooldown_s = 0
+                limits.max_concurrent = %d
+                """.formatted(dir.resolve("state.json"), registry.path(), channel, discord.restUrl(), discord.gatewayUrl(), stub,
+                maxConcurrent)).withFallback(ConfigLoader.defaults()), dir.resolve("config.toml"), env);
+    }
+
+    private static List<Double> minus(List<Double> values, double floor) {
+        return values.stream().map(v -> Math.max(0, v - floor)).toList();
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static String row(String name, List<Double> millis, int lost, String target) {
+        return String.format("| %-33s | %4d | %7.2f | %7.2f | %4d | %-19s |", name, millis.size(), percentile(millis, 50),
+                percentile(millis, 99), lost, target);
+    }
+}
