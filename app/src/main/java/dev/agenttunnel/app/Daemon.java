@@ -34,13 +34,17 @@ final class Daemon {
         this.bridge = bridge;
     }
 
-    static Daemon start(Settings settings, Environment env, String token) {
+    static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException {
+        ThreadStore store = new ThreadStore(settings.tunnel().statePath());
+        store.moveAsideIfCorrupt().ifPresent(aside -> LOG.warn(
+                "{} was not valid JSON; kept it as {} and started with no thread bindings (open threads need their handle again)",
+                store.path(), aside));
         EventRelay relay = new EventRelay();
         DiscordConnection connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
         HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform()), env);
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
-                new ThreadStore(settings.tunnel().statePath()), Map.of(Backend.HEADLESS, headless), settings, blockingIo,
+                store, Map.of(Backend.HEADLESS, headless), settings, blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {

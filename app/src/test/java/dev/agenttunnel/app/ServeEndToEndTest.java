@@ -210,4 +210,19 @@ class ServeEndToEndTest {
         assertEquals(calls, w.world.api.mainRequests().size());
         assertTrue(store().all().isEmpty());
     }
+
+    @Test
+    void aCorruptStateFileIsKeptAsideAndTheDaemonStillAnswers() throws Exception {
+        w = new ServeWorld("", "");
+        java.nio.file.Path state = w.settings().tunnel().statePath();
+        Files.createDirectories(state.getParent());
+        Files.writeString(state, "{\"records\": {oops");
+        w.startDaemon();
+        String thread = w.openThread(w.alice, "payments hello");
+        w.awaitBot(thread, "fake answer");
+        try (var files = Files.list(state.getParent())) {
+            java.nio.file.Path aside = files.filter(p -> p.getFileName().toString().startsWith("state.json.corrupt-")).findFirst().orElseThrow();
+            assertEquals("{\"records\": {oops", Files.readString(aside));
+        }
+    }
 }

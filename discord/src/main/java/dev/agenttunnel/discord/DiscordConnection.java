@@ -109,6 +109,7 @@ public final class DiscordConnection implements AutoCloseable {
         try {
             return JDABuilder.createLight(token, intents)
                     .setRestConfig(new RestConfig().setBaseUrl(restUrl))
+                    .setHttpClientBuilder(httpClient())
                     .setSessionController(new FixedGatewaySessionController(gatewayUrl))
                     .setEnableShutdownHook(false)
                     .addEventListeners(listeners)
@@ -120,6 +121,18 @@ public final class DiscordConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new DiscordStartException("cannot log in to Discord at " + restUrl + ": " + rootCause(e), e);
         }
+    }
+
+    /**
+     * OkHttp allows 5 requests in flight per host by default, and every Discord request goes to one host: with
+     * many threads answering at once, typing indicators and answers would queue behind each other. Discord's
+     * own rate limits still apply per route (JDA keeps to them).
+     */
+    private static okhttp3.OkHttpClient.Builder httpClient() {
+        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(64);
+        return new okhttp3.OkHttpClient.Builder().dispatcher(dispatcher);
     }
 
     private static void awaitReady(JDA jda, ReadySignal signal, String gatewayUrl, Duration timeout) {

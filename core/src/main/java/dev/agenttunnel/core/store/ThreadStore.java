@@ -42,6 +42,11 @@ public final class ThreadStore {
         return file.path();
     }
 
+    /** Keeps a corrupt state.json as {@code state.json.corrupt-<time>} (see {@link JsonStateFile#moveAsideIfCorrupt}). */
+    public java.util.Optional<Path> moveAsideIfCorrupt() throws IOException {
+        return file.moveAsideIfCorrupt();
+    }
+
     public Optional<ThreadRecord> get(String threadKey) throws IOException {
         return Optional.ofNullable(records(file.read()).get(threadKey));
     }
