@@ -247,7 +247,7 @@ public final class Conversation {
 
     private void recordFork(String forkId) {
         try {
-            deps.store().recordFork(threadKey, forkId, "");
+            deps.store().recordFork(threadKey, forkId, "", boundUnder);
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }

@@ -62,6 +62,17 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private record ChildStopped(String threadKey, ActorRef<Conversation.Command> child) implements Command {
     }
 
+    private record DmLooked(ChatEvent event, ChatCommand.HandleWord word, Optional<RegistryRecord> record, Throwable failure)
+            implements Command {
+    }
+
+    private record DmRebound(ChatEvent event, RegistryRecord record, String question, ThreadRecord binding, Throwable failure)
+            implements Command {
+    }
+
+    private record DmRestored(ChatEvent event, Optional<ThreadRecord> binding, Throwable failure) implements Command {
+    }
+
     private final BridgeDeps deps;
     private final ActorRef<TurnPermits.Command> permits;
     private final Map<String, ActorRef<Conversation.Command>> children = new HashMap<>();
@@ -92,6 +103,9 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
                 .onMessage(Restored.class, this::onRestored)
                 .onMessage(ChildStopped.class, this::onChildStopped)
                 .onMessage(AbortAll.class, this::onAbortAll)
+                .onMessage(DmLooked.class, this::onDmLooked)
+                .onMessage(DmRebound.class, this::onDmRebound)
+                .onMessage(DmRestored.class, this::onDmRestored)
                 .build();
     }
 
@@ -104,7 +118,8 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         return switch (e.kind()) {
             case THREAD -> onThreadMessage(e);
             case TEXT_CHANNEL -> watched(e) ? onChannelMessage(e) : this;
-            case DIRECT_MESSAGE, OTHER -> this;
+            case DIRECT_MESSAGE -> deps.settings().discord().respondToDms() ? onDirectMessage(e) : this;
+            case OTHER -> this;
         };
     }
 
@@ -233,6 +248,97 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         lastAccepted.put(e.author().id(), now);
         child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), text));
         return this;
+    }
+
+    /**
+     * A DM (when enabled): a message starting with a live handle (re)binds this DM to it — the previous binding is
+     * forgotten first; anything else continues the DM's current binding, or gets a hint how to start.
+     */
+    private Behavior<Command> onDirectMessage(ChatEvent e) {
+        if (!Allowlist.allows(deps.settings().discord(), e.author())) {
+            return this;
+        }
+        ChatCommand command = ChatCommand.inChannel(e.content());
+        if (command instanceof ChatCommand.ListHandles) {
+            return list(e.channelId());
+        }
+        ChatCommand.HandleWord word = (ChatCommand.HandleWord) command;
+        if (!Handles.isValid(word.handle())) {
+            return dmFollowUp(e);
+        }
+        io(() -> deps.registry().get(word.handle()), (record, failure) -> new DmLooked(e, word, record, failure));
+        return this;
+    }
+
+    private Behavior<Command> onDmLooked(DmLooked looked) {
+        ChatEvent e = looked.event();
+        if (looked.failure() != null || looked.record().isEmpty()) {
+            return dmFollowUp(e);
+        }
+        RegistryRecord r = looked.record().get();
+        String key = dmKey(e.channelId());
+        ActorRef<Conversation.Command> previous = children.remove(key);
+        if (previous != null) {
+            previous.tell(new Conversation.Abort("↪️ Switched this conversation to **" + r.displayName() + "**."));
+        }
+        io(() -> {
+            deps.store().remove(key).ifPresent(old -> deleteFolders(key, old));
+            return deps.store().bind(key, r.handle(), r.sessionId(), r.cwd(), deps.settings().tunnel().backend(), r.configDir(),
+                    r.access(), e.author().displayName());
+        }, (binding, failure) -> new DmRebound(e, r, looked.word().rest(), binding, failure));
+        return this;
+    }
+
+    private void deleteFolders(String key, ThreadRecord old) {
+        try {
+            dev.agenttunnel.core.turn.TurnFolders.delete(deps.settings().tunnel().stateDir(), java.nio.file.Path.of(old.projectDir()), key);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private Behavior<Command> onDmRebound(DmRebound rebound) {
+        ChatEvent e = rebound.event();
+        if (rebound.failure() != null) {
+            getContext().getLog().error("Could not bind DM {}", e.channelId(), rebound.failure());
+            deps.chat().post(e.channelId(), BridgeTexts.failed("Could not start this conversation: " + rebound.failure().getMessage()), List.of());
+            return this;
+        }
+        ActorRef<Conversation.Command> child = spawn(dmKey(e.channelId()), e.channelId(), rebound.binding());
+        if (rebound.question().isBlank() && e.attachments().isEmpty()) {
+            deps.chat().post(e.channelId(), "Connected to **" + rebound.record().displayName() + "**.", List.of());
+        } else {
+            lastAccepted.put(e.author().id(), deps.clock().millis());
+            child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), rebound.question()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> dmFollowUp(ChatEvent e) {
+        String key = dmKey(e.channelId());
+        ActorRef<Conversation.Command> child = children.get(key);
+        if (child != null) {
+            return deliver(child, e);
+        }
+        io(() -> deps.store().get(key), (binding, failure) -> new DmRestored(e, binding, failure));
+        return this;
+    }
+
+    private Behavior<Command> onDmRestored(DmRestored restored) {
+        ChatEvent e = restored.event();
+        String key = dmKey(e.channelId());
+        if (children.containsKey(key)) {
+            return deliver(children.get(key), e);
+        }
+        if (restored.failure() != null || restored.binding().isEmpty()) {
+            deps.chat().post(e.channelId(), "Start with a handle, e.g. `payments your question`. `!list` shows what is shared.", List.of());
+            return this;
+        }
+        return deliver(spawn(key, e.channelId(), restored.binding().get()), e);
+    }
+
+    static String dmKey(String channelId) {
+        return "dm:" + channelId;
     }
 
     private Behavior<Command> list(String channelId) {

@@ -97,7 +97,8 @@ class BridgeTest {
     /** The fork id is recorded beside posting the answer: poll the store with a deadline. */
     void awaitFork(String thread, String fork) throws Exception {
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
-        while (!store.get("th:" + thread).map(r -> r.forkSessionId().equals(fork)).orElse(false)) {
+        String key = thread.startsWith("dm-") ? "dm:" + thread : "th:" + thread;
+        while (!store.get(key).map(r -> r.forkSessionId().equals(fork)).orElse(false)) {
             if (java.time.Instant.now().isAfter(deadline)) {
                 throw new AssertionError("fork " + fork + " never recorded for " + thread);
             }
@@ -290,5 +291,30 @@ class BridgeTest {
         chat.awaitPost(CHANNEL, "Available handles");
         assertEquals(1, forks.started());
         assertTrue(store.get("th:" + thread).isEmpty(), "nothing resurrected the binding");
+    }
+
+    @Test
+    void directMessagesBindToAHandleFollowUpAndRebind() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("discord.respond_to_dms = true");
+        publish("ops", "expert-ops", AccessLevel.READ);
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "hello there");
+        chat.awaitPost("dm-1", "Start with a handle");
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "payments what is X?");
+        ScriptedForks.Turn first = forks.awaitTurn(1);
+        assertEquals("expert-1", first.request.turn().resumeId());
+        first.answer("fork-p", "X!");
+        chat.awaitPost("dm-1", "X!");
+        awaitFork("dm-1", "fork-p");
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "and Y?");
+        ScriptedForks.Turn second = forks.awaitTurn(2);
+        assertEquals("fork-p", second.request.turn().resumeId());
+        second.answer("fork-p", "Y!");
+        chat.awaitPost("dm-1", "Y!");
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down?");
+        ScriptedForks.Turn third = forks.awaitTurn(3);
+        assertEquals("expert-ops", third.request.turn().resumeId());
+        assertTrue(third.request.turn().forkSession(), "a rebind starts a new fork");
+        assertEquals("ops", store.get("dm:dm-1").orElseThrow().handle());
     }
 }

@@ -81,6 +81,16 @@ public final class ThreadStore {
      * is not recreated, but its fork id is still remembered. Returns the updated record, if the thread exists.
      */
     public Optional<ThreadRecord> recordFork(String threadKey, String forkSessionId, String tmuxWindow) throws IOException {
+        return recordFork(threadKey, forkSessionId, tmuxWindow, null);
+    }
+
+    /**
+     * {@link #recordFork(String, String, String)}, but only into the binding the turn ran under: when the key was
+     * rebound meanwhile (a DM switched handles, a thread was forgotten and bound again), the new binding is left
+     * alone, so an old turn never attaches its fork to it.
+     */
+    public Optional<ThreadRecord> recordFork(String threadKey, String forkSessionId, String tmuxWindow, ThreadRecord ranUnder)
+            throws IOException {
         return file.update(root -> {
             if (!forkSessionId.isEmpty()) {
                 SortedSet<String> ids = forkIds(root);
@@ -90,7 +100,7 @@ public final class ThreadStore {
                 }
             }
             ThreadRecord existing = records(root).get(threadKey);
-            if (existing == null) {
+            if (existing == null || (ranUnder != null && !existing.sameBinding(ranUnder))) {
                 return Optional.empty();
             }
             ThreadRecord merged = existing.withFork(forkSessionId, tmuxWindow);
