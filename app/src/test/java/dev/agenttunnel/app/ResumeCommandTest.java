@@ -193,7 +193,7 @@ class ResumeCommandTest {
         while (!Files.exists(file)) {
             assertTrue(command.isAlive(), "the command ended before starting claude");
             assertTrue(System.nanoTime() < deadline, "claude was not started within 30 s");
-            Thread.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
     }
 
