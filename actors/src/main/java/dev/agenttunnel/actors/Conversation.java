@@ -63,6 +63,7 @@ public final class Conversation {
     private enum TypingTick implements Command { INSTANCE }
 
     private static final Duration TYPING_EVERY = Duration.ofSeconds(8);
+    private static final Duration TYPING_FIRST_AFTER = Duration.ofMillis(800);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -193,7 +194,8 @@ public final class Conversation {
         running = deps.backend(ready.record().effectiveBackend(deps.settings().tunnel().backend()))
                 .start(new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout()));
         context.pipeToSelf(running.outcome(), Finished::new);
-        typing();
+        // The typing indicator appears once a turn takes noticeable time; an instant answer needs none.
+        timers.startSingleTimer(TypingTick.INSTANCE, TYPING_FIRST_AFTER);
         return Behaviors.same();
     }
 
