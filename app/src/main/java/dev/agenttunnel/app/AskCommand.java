@@ -68,7 +68,8 @@ final class AskCommand implements Callable<Integer> {
 
         ThreadRecord record = binding(settings, registry, store, key);
         record = syncAccess(registry, store, record);
-        ClaudeCommand claude = new ClaudeCommand(settings.claude(), settings.tunnel().platform());
+        ClaudeCommand claude = new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
+                java.util.Set.of(settings.discord().tokenEnv()));
         try {
             claude.checkAllowed(record.access());
         } catch (AccessRefusedException e) {

@@ -42,7 +42,8 @@ final class Daemon {
         EventRelay relay = new EventRelay();
         DiscordConnection connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
-        HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform()), env);
+        HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
+                java.util.Set.of(settings.discord().tokenEnv())), env);
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
                 store, Map.of(Backend.HEADLESS, headless), settings, blockingIo,
                 Clock.systemUTC(), connection.botUserId());

@@ -24,10 +24,20 @@ public final class ClaudeCommand {
 
     private final ClaudeSettings settings;
     private final String platform;
+    private final Set<String> secretVariables;
 
     public ClaudeCommand(ClaudeSettings settings, String platform) {
+        this(settings, platform, Set.of());
+    }
+
+    /**
+     * @param secretVariables variables of ours that a fork must never see (the Discord bot token's variable): a
+     *                        fork with Bash could otherwise print them
+     */
+    public ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables) {
         this.settings = settings;
         this.platform = platform;
+        this.secretVariables = Set.copyOf(secretVariables);
     }
 
     /** Refuses {@code all} unless {@code [claude] allow_skip_permissions = true}. */
@@ -100,6 +110,7 @@ public final class ClaudeCommand {
 
     Set<String> unsetEnv(ForkTurn turn, Environment env) {
         Set<String> unset = new HashSet<>(PARENT_SESSION_VARIABLES);
+        unset.addAll(secretVariables);
         if (settings.unsetApiKey()) {
             unset.addAll(API_KEY_VARIABLES);
         }

@@ -80,6 +80,13 @@ class ClaudeCommandTest {
     }
 
     @Test
+    void theBotTokensVariableNeverReachesAFork() throws Exception {
+        ClaudeCommand command = new ClaudeCommand(settings("claude.unset_api_key = false").claude(), "Discord",
+                java.util.Set.of("AGENT_TUNNEL_DISCORD_TOKEN"));
+        assertTrue(command.headless(turn(AccessLevel.BASH, ""), ENV).unsetEnv().contains("AGENT_TUNNEL_DISCORD_TOKEN"));
+    }
+
+    @Test
     void relayedMessagesNameTheSender() {
         assertEquals("Alice (via Discord) says:\nhi", Persona.relayed(" Alice ", "Discord", "hi"));
         assertEquals("A teammate (via Slack) says:\nhi", Persona.relayed("  ", "Slack", "hi"));
