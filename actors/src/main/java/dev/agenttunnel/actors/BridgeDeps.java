@@ -20,20 +20,20 @@ public record BridgeDeps(
         ChatPort chat,
         Registry registry,
         ThreadStore store,
-        Map<Backend, ForkBackend> backends,
+        ForkBackends forks,
         Settings settings,
         Executor blockingIo,
         Clock clock,
         String botUserId) {
-    public BridgeDeps {
-        backends = Map.copyOf(backends);
-    }
-
-    public ForkBackend backend(Backend backend) {
-        ForkBackend found = backends.get(backend);
-        if (found == null) {
-            throw new IllegalStateException("the " + backend + " backend is not available in this daemon");
-        }
-        return found;
+    /** Deps whose threads all run on the given backends, shared by every thread (tests, the headless daemon). */
+    public static ForkBackends shared(Map<Backend, ForkBackend> backends) {
+        Map<Backend, ForkBackend> copy = Map.copyOf(backends);
+        return (backend, handle, threadKey) -> {
+            ForkBackend found = copy.get(backend);
+            if (found == null) {
+                throw new IllegalStateException("the " + backend + " backend is not available in this daemon");
+            }
+            return found;
+        };
     }
 }

@@ -191,7 +191,7 @@ public final class Conversation {
         String question = Persona.relayed(current.sender(), deps.settings().tunnel().platform(), current.text());
         turnStarted = System.nanoTime();
         followUp = ready.record().hasFork();
-        running = deps.backend(ready.record().effectiveBackend(deps.settings().tunnel().backend()))
+        running = deps.forks().forThread(ready.record().effectiveBackend(deps.settings().tunnel().backend()), boundUnder.handle(), threadKey)
                 .start(new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout()));
         context.pipeToSelf(running.outcome(), Finished::new);
         // The typing indicator appears once a turn takes noticeable time; an instant answer needs none.
@@ -296,7 +296,10 @@ public final class Conversation {
 
     private void forget() {
         try {
-            deps.store().remove(threadKey).ifPresent(this::deleteFolders);
+            deps.store().remove(threadKey).ifPresent(record -> {
+                deps.forks().forget(record.effectiveBackend(deps.settings().tunnel().backend()), threadKey);
+                deleteFolders(record);
+            });
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }

@@ -282,7 +282,10 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             previous.tell(new Conversation.Abort("↪️ Switched this conversation to **" + r.displayName() + "**."));
         }
         io(() -> {
-            deps.store().remove(key).ifPresent(old -> deleteFolders(key, old));
+            deps.store().remove(key).ifPresent(old -> {
+                deps.forks().forget(old.effectiveBackend(deps.settings().tunnel().backend()), key);
+                deleteFolders(key, old);
+            });
             return deps.store().bind(key, r.handle(), r.sessionId(), r.cwd(), deps.settings().tunnel().backend(), r.configDir(),
                     r.access(), e.author().displayName());
         }, (binding, failure) -> new DmRebound(e, r, looked.word().rest(), binding, failure));

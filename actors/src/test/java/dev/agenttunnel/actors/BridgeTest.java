@@ -76,7 +76,7 @@ class BridgeTest {
                 dir.resolve("config.toml"), new Environment(Map.of("HOME", dir.toString()), dir));
         chat = new RecordingChat();
         forks = new ScriptedForks();
-        BridgeDeps deps = new BridgeDeps(chat, registry, store, Map.of(Backend.HEADLESS, forks), settings,
+        BridgeDeps deps = new BridgeDeps(chat, registry, store, BridgeDeps.shared(Map.of(Backend.HEADLESS, forks)), settings,
                 Executors.newVirtualThreadPerTaskExecutor(), Clock.systemUTC(), "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }

@@ -3,6 +3,9 @@ package dev.agenttunnel.app;
 import com.typesafe.config.ConfigFactory;
 import dev.agenttunnel.actors.Bridge;
 import dev.agenttunnel.actors.BridgeDeps;
+import dev.agenttunnel.actors.ForkBackends;
+import dev.agenttunnel.core.fork.ForkBackend;
+import dev.agenttunnel.tmux.TmuxForks;
 import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
@@ -12,7 +15,6 @@ import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.discord.DiscordConnection;
 import dev.agenttunnel.headless.HeadlessFork;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,11 +46,16 @@ final class Daemon {
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
         HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
                 java.util.Set.of(settings.discord().tokenEnv())), env);
+        // The tmux backend runs only when it is the configured one (threads keep the backend they were bound under).
+        TmuxForks tmux = settings.tunnel().backend() == Backend.TMUX ? TmuxForks.start(settings, env) : null;
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
-                store, Map.of(Backend.HEADLESS, headless), settings, blockingIo,
+                store, forks(headless, tmux), settings, blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {
+            if (tmux != null) {
+                tmux.close();
+            }
             connection.close();
             blockingIo.shutdownNow();
             return CompletableFuture.completedFuture(Done.getInstance());
@@ -56,6 +63,28 @@ final class Daemon {
         relay.connect(bridge.gateway());
         LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
         return new Daemon(bridge);
+    }
+
+    private static ForkBackends forks(HeadlessFork headless, TmuxForks tmux) {
+        return new ForkBackends() {
+            @Override
+            public ForkBackend forThread(Backend backend, String handle, String threadKey) {
+                if (backend == Backend.HEADLESS) {
+                    return headless;
+                }
+                if (tmux == null) {
+                    throw new IllegalStateException("this thread runs on the tmux backend; start serve with --backend tmux to answer it");
+                }
+                return tmux.forThread(handle, threadKey);
+            }
+
+            @Override
+            public void forget(Backend backend, String threadKey) {
+                if (backend == Backend.TMUX && tmux != null) {
+                    tmux.forget(threadKey, "This conversation was closed.");
+                }
+            }
+        };
     }
 
     /** Blocks until the daemon has stopped (after {@link #stop()} or a signal). */

@@ -47,10 +47,6 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandFailure(ExitCodes.REFUSED, "No channels to watch: set channel_ids under [discord] (or pass --channel ID), "
                     + "otherwise the bot would never answer.");
         }
-        if (settings.tunnel().backend() != Backend.HEADLESS) {
-            throw new CommandFailure(ExitCodes.REFUSED, "The " + settings.tunnel().backend() + " backend is not available in this "
-                    + "version; use --backend headless (or backend = \"headless\" under [tunnel]).");
-        }
         ctx.out().println("agent-tunnel: backend=" + settings.tunnel().backend() + " registry=" + settings.tunnel().registryPath()
                 + " channels=" + discord.channelIds());
         ctx.out().flush();

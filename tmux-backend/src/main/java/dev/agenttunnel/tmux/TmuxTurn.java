@@ -139,6 +139,10 @@ final class TmuxTurn implements RunningTurn {
         java.util.Map<String, String> forkEnv = hub.forkEnvironment(request.turn());
         Path claude = hub.claudeBinary();
         hub.seedTrust(forkEnv, project);
+        // Every --add-dir folder (the thread's uploads) needs trust too, or interactive claude asks about it first.
+        for (Path dir : request.turn().addDirs()) {
+            hub.seedTrust(forkEnv, dev.agenttunnel.core.files.CanonicalPaths.canonical(dir));
+        }
         hub.server().ensureSession();
         hub.ensureControl();
         String token = HexFormat.of().toHexDigits(RANDOM.nextLong());

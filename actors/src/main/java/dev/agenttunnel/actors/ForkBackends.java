@@ -1,0 +1,17 @@
+package dev.agenttunnel.actors;
+
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.fork.ForkBackend;
+
+/**
+ * Where a thread's turns run: the backend the thread was bound under, for that thread (the headless backend
+ * is shared; the tmux backend has one window per thread).
+ */
+public interface ForkBackends {
+    /** The fork backend of one thread; throws {@link IllegalStateException} when this daemon lacks {@code backend}. */
+    ForkBackend forThread(Backend backend, String handle, String threadKey);
+
+    /** The thread was closed or forgotten: release what its fork holds (e.g. its tmux window). */
+    default void forget(Backend backend, String threadKey) {
+    }
+}
