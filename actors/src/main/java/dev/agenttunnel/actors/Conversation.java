@@ -7,8 +7,6 @@ import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
 import dev.agenttunnel.core.store.ThreadRecord;
-import dev.agenttunnel.core.turn.TurnFolders;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -296,18 +294,7 @@ public final class Conversation {
 
     private void forget() {
         try {
-            deps.store().remove(threadKey).ifPresent(record -> {
-                deps.forks().forget(record.effectiveBackend(deps.settings().tunnel().backend()), threadKey);
-                deleteFolders(record);
-            });
-        } catch (java.io.IOException e) {
-            throw new CompletionException(e);
-        }
-    }
-
-    private void deleteFolders(ThreadRecord record) {
-        try {
-            TurnFolders.delete(deps.settings().tunnel().stateDir(), Path.of(record.projectDir()), threadKey);
+            ThreadForgetting.forget(deps, threadKey);
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }

@@ -128,16 +128,25 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     }
 
     private Behavior<Command> onChannelMessage(ChatEvent e) {
+        handleWord(e).ifPresent(word ->
+                io(() -> deps.registry().get(word.handle()), (record, failure) -> new Looked(e, word, record, failure)));
+        return this;
+    }
+
+    /**
+     * A channel or DM message from an allowed author, read as {@code <handle> <rest>}; {@code !list} is answered
+     * here. Empty when nothing more is to be done.
+     */
+    private Optional<ChatCommand.HandleWord> handleWord(ChatEvent e) {
         if (!Allowlist.allows(deps.settings().discord(), e.author())) {
-            return this;
+            return Optional.empty();
         }
         ChatCommand command = ChatCommand.inChannel(e.content());
         if (command instanceof ChatCommand.ListHandles) {
-            return list(e.channelId());
+            list(e.channelId());
+            return Optional.empty();
         }
-        ChatCommand.HandleWord word = (ChatCommand.HandleWord) command;
-        io(() -> deps.registry().get(word.handle()), (record, failure) -> new Looked(e, word, record, failure));
-        return this;
+        return Optional.of((ChatCommand.HandleWord) command);
     }
 
     private Behavior<Command> onLooked(Looked looked) {
@@ -255,14 +264,11 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
      * forgotten first; anything else continues the DM's current binding, or gets a hint how to start.
      */
     private Behavior<Command> onDirectMessage(ChatEvent e) {
-        if (!Allowlist.allows(deps.settings().discord(), e.author())) {
+        Optional<ChatCommand.HandleWord> parsed = handleWord(e);
+        if (parsed.isEmpty()) {
             return this;
         }
-        ChatCommand command = ChatCommand.inChannel(e.content());
-        if (command instanceof ChatCommand.ListHandles) {
-            return list(e.channelId());
-        }
-        ChatCommand.HandleWord word = (ChatCommand.HandleWord) command;
+        ChatCommand.HandleWord word = parsed.get();
         if (!Handles.isValid(word.handle())) {
             return dmFollowUp(e);
         }
@@ -282,22 +288,11 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             previous.tell(new Conversation.Abort("↪️ Switched this conversation to **" + r.displayName() + "**."));
         }
         io(() -> {
-            deps.store().remove(key).ifPresent(old -> {
-                deps.forks().forget(old.effectiveBackend(deps.settings().tunnel().backend()), key);
-                deleteFolders(key, old);
-            });
+            ThreadForgetting.forget(deps, key);
             return deps.store().bind(key, r.handle(), r.sessionId(), r.cwd(), deps.settings().tunnel().backend(), r.configDir(),
                     r.access(), e.author().displayName());
         }, (binding, failure) -> new DmRebound(e, r, looked.word().rest(), binding, failure));
         return this;
-    }
-
-    private void deleteFolders(String key, ThreadRecord old) {
-        try {
-            dev.agenttunnel.core.turn.TurnFolders.delete(deps.settings().tunnel().stateDir(), java.nio.file.Path.of(old.projectDir()), key);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     private Behavior<Command> onDmRebound(DmRebound rebound) {

@@ -96,14 +96,9 @@ class BridgeTest {
 
     /** The fork id is recorded beside posting the answer: poll the store with a deadline. */
     void awaitFork(String thread, String fork) throws Exception {
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
         String key = thread.startsWith("dm-") ? "dm:" + thread : "th:" + thread;
-        while (!store.get(key).map(r -> r.forkSessionId().equals(fork)).orElse(false)) {
-            if (java.time.Instant.now().isAfter(deadline)) {
-                throw new AssertionError("fork " + fork + " never recorded for " + thread);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-        }
+        dev.agenttunnel.testkit.Eventually.await(Duration.ofSeconds(10), "fork " + fork + " recorded for " + key,
+                () -> store.get(key).map(r -> r.forkSessionId().equals(fork)).orElse(false));
     }
 
     @Test

@@ -4,12 +4,7 @@ import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.store.ThreadRecord;
 import dev.agenttunnel.core.turn.TurnFolders;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,28 +58,9 @@ final class ThreadCleanup {
         return problems;
     }
 
-    /** Deletes a folder and everything in it; symbolic links are removed, never followed. */
     private static void deleteTree(Path root, List<String> problems) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            TurnFolders.deleteTree(root);
         } catch (IOException e) {
             problems.add("could not delete " + root + ": " + e);
         }

@@ -40,17 +40,8 @@ class ServeEndToEndTest {
 
     /** The thread's fork id, once recorded (it is written beside posting the answer, so poll with a deadline). */
     private String forkOf(String thread) throws Exception {
-        java.time.Instant deadline = java.time.Instant.now().plus(ServeWorld.WAIT);
-        while (true) {
-            String fork = store().get("th:" + thread).map(r -> r.forkSessionId()).orElse("");
-            if (!fork.isEmpty()) {
-                return fork;
-            }
-            if (java.time.Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no fork recorded for " + thread);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-        }
+        return dev.agenttunnel.testkit.Eventually.await(ServeWorld.WAIT, "a fork recorded for " + thread,
+                () -> store().get("th:" + thread).map(r -> r.forkSessionId()).filter(f -> !f.isEmpty()));
     }
 
     @Test

@@ -13,14 +13,9 @@ public record HookInput(String sessionId, String prompt, String cwd, String tran
         }
         JsonNode prompt = node.get("prompt");
         return new HookInput(
-                text(node, "session_id"),
+                JsonTrees.text(node, "session_id"),
                 prompt != null && prompt.isTextual() ? prompt.asText() : null,
-                text(node, "cwd"),
-                text(node, "transcript_path"));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isTextual() ? "" : value.asText();
+                JsonTrees.text(node, "cwd"),
+                JsonTrees.text(node, "transcript_path"));
     }
 }

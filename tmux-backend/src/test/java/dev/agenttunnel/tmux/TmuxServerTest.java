@@ -165,18 +165,10 @@ class TmuxServerTest {
         throw new AssertionError("no '" + prefix + "' event within 10 s");
     }
 
-    interface Check {
-        boolean holds() throws Exception;
+    interface Check extends dev.agenttunnel.testkit.Eventually.Condition {
     }
 
-    /** Waits for {@code check}, re-checking on a short interval, up to a deadline. */
     private static void await(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(20);
-        }
+        dev.agenttunnel.testkit.Eventually.await(Duration.ofSeconds(10), what, check);
     }
 }

@@ -36,6 +36,12 @@ public final class JsonTrees {
         return NODES;
     }
 
+    /** A string field of an object, or {@code ""} when it is missing or not a string. */
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() ? "" : value.asText();
+    }
+
     /** Parses one JSON value; throws {@link IOException} for malformed or empty input or trailing content. */
     public static JsonNode parse(byte[] json) throws IOException {
         try (JsonParser parser = FACTORY.createParser(json)) {

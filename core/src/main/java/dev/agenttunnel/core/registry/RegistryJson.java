@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.files.CorruptFileException;
+import dev.agenttunnel.core.files.JsonTrees;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,13 +47,13 @@ public final class RegistryJson {
         if (!node.isObject()) {
             return Optional.empty();
         }
-        String sessionId = text(node, "session_id");
+        String sessionId = JsonTrees.text(node, "session_id");
         if (sessionId.isEmpty()) {
             return Optional.empty();
         }
-        String handle = text(node, "handle");
-        String transcript = text(node, "transcript_path");
-        String configDir = text(node, "config_dir");
+        String handle = JsonTrees.text(node, "handle");
+        String transcript = JsonTrees.text(node, "transcript_path");
+        String configDir = JsonTrees.text(node, "config_dir");
         if (configDir.isEmpty()) {
             configDir = ConfigDirs.fromTranscriptPath(transcript).orElse("");
         }
@@ -61,10 +62,10 @@ public final class RegistryJson {
         return Optional.of(new RegistryRecord(
                 handle.isEmpty() ? key : handle,
                 sessionId,
-                text(node, "cwd"),
+                JsonTrees.text(node, "cwd"),
                 configDir,
-                AccessLevel.parseOrRead(text(node, "access")),
-                text(node, "label"),
+                AccessLevel.parseOrRead(JsonTrees.text(node, "access")),
+                JsonTrees.text(node, "label"),
                 transcript,
                 createdAt,
                 node.path("revoked").asBoolean(false)));
@@ -90,10 +91,5 @@ public final class RegistryJson {
             return object;
         }
         return root.putObject(RECORDS);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isTextual() ? "" : value.asText();
     }
 }

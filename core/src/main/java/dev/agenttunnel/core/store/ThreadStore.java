@@ -8,6 +8,7 @@ import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.files.CorruptFileException;
 import dev.agenttunnel.core.files.JsonStateFile;
+import dev.agenttunnel.core.files.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -217,16 +218,16 @@ public final class ThreadStore {
 
     static ThreadRecord fromJson(String key, JsonNode n) {
         return new ThreadRecord(
-                text(n, "thread_key").isEmpty() ? key : text(n, "thread_key"),
-                text(n, "handle"),
-                text(n, "expert_session_id"),
-                text(n, "project_dir"),
-                text(n, "config_dir"),
-                AccessLevel.parseOrRead(text(n, "access")),
-                text(n, "fork_session_id"),
-                Backend.parse(text(n, "backend")),
-                text(n, "asker"),
-                text(n, "tmux_window"),
+                JsonTrees.text(n, "thread_key").isEmpty() ? key : JsonTrees.text(n, "thread_key"),
+                JsonTrees.text(n, "handle"),
+                JsonTrees.text(n, "expert_session_id"),
+                JsonTrees.text(n, "project_dir"),
+                JsonTrees.text(n, "config_dir"),
+                AccessLevel.parseOrRead(JsonTrees.text(n, "access")),
+                JsonTrees.text(n, "fork_session_id"),
+                Backend.parse(JsonTrees.text(n, "backend")),
+                JsonTrees.text(n, "asker"),
+                JsonTrees.text(n, "tmux_window"),
                 n.path("created_at").asDouble(0.0),
                 n.path("last_used").asDouble(0.0));
     }
@@ -246,10 +247,5 @@ public final class ThreadStore {
         JsonStateFile.putSeconds(n, "created_at", r.createdAt());
         JsonStateFile.putSeconds(n, "last_used", r.lastUsed());
         return n;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isTextual() ? "" : value.asText();
     }
 }

@@ -54,7 +54,8 @@ public final class TurnFolders {
         deleteTree(outboxDir(projectDir, threadKey));
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes a folder and everything in it; symbolic links are removed, never followed. A missing folder is fine. */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
