@@ -79,6 +79,8 @@ public final class Conversation {
     private boolean followUp;
     private boolean closeRequested;
     private boolean holdsPermit;
+    /** The current turn's answer is being posted: the asker already sees it, so a new question is no "wait". */
+    private boolean delivering;
     private String abortReason;
 
     private Conversation(ActorContext<Command> context, TimerScheduler<Command> timers, BridgeDeps deps, String threadKey,
@@ -235,6 +237,7 @@ public final class Conversation {
     }
 
     private Behavior<Command> deliver(TurnOutcome.Answered answered) {
+        delivering = true;
         // Recording the fork (a synced file write under the lock) runs beside posting, not before it: the
         // colleague waits for the answer, not for the disk. The next turn starts only after both are done.
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recordFork(answered.forkSessionId()), deps.blockingIo());
@@ -263,6 +266,7 @@ public final class Conversation {
             context.getLog().error("A [{}] {}: could not post in the thread", threadKey, boundUnder.handle(), posted.failure());
         }
         current = null;
+        delivering = false;
         if (abortReason != null) {
             return Behaviors.stopped();
         }
@@ -275,7 +279,9 @@ public final class Conversation {
 
     private Behavior<Command> onAskWhileBusy(Ask ask) {
         queue.addLast(ask);
-        deps.chat().post(channelId, BridgeTexts.queued(), List.of());
+        if (!delivering) {
+            deps.chat().post(channelId, BridgeTexts.queued(), List.of());
+        }
         return Behaviors.same();
     }
 

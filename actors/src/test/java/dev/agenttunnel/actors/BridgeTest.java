@@ -102,6 +102,24 @@ class BridgeTest {
     }
 
     @Test
+    void aQuestionWhileATurnRunsIsQueuedWithANoticeButNotOnceTheAnswerIsBeingPosted() throws Exception {
+        String thread = open("payments first");
+        ScriptedForks.Turn first = forks.awaitTurn(1);
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "second");
+        chat.awaitPost(thread, "Still working on the previous question");
+        chat.holdPosts(text -> text.equals("first answer"));
+        first.answer("fork-1", "first answer");
+        chat.awaitPost(thread, "first answer");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "third");
+        chat.expectNone(c -> c.text().contains("Still working"), Duration.ofMillis(500));
+        chat.releasePosts();
+        forks.awaitTurn(2).answer("fork-1", "second answer");
+        chat.awaitPost(thread, "second answer");
+        assertEquals("Alice (via Discord) says:\nthird", forks.awaitTurn(3).request.question());
+        assertEquals(1, chat.count(c -> c.text().contains("Still working")), "the answer was already visible when 'third' came");
+    }
+
+    @Test
     void opensAThreadNamedForTheQuestionAndAnswersInIt() throws Exception {
         String thread = open("payments what is X?");
         assertTrue(chat.calls().stream().anyMatch(c -> c.kind().equals("thread") && c.text().startsWith("payments: what is X?")));

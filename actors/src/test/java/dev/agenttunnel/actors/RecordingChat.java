@@ -18,6 +18,17 @@ final class RecordingChat implements ChatPort {
 
     private final List<Call> calls = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(9000);
+    private volatile Predicate<String> held = text -> false;
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+    /** Posts whose text matches {@code which} are recorded at once but complete only at {@link #releasePosts()}. */
+    void holdPosts(Predicate<String> which) {
+        held = which;
+    }
+
+    void releasePosts() {
+        released.complete(null);
+    }
 
     synchronized List<Call> calls() {
         return List.copyOf(calls);
@@ -45,6 +56,19 @@ final class RecordingChat implements ChatPort {
         }
     }
 
+    /** Like a probe's {@code expectNoMessage}: fails if a new call matching {@code test} is made within {@code window}. */
+    synchronized void expectNone(Predicate<Call> test, Duration window) throws InterruptedException {
+        int from = calls.size();
+        Instant end = Instant.now().plus(window);
+        for (long left = window.toMillis(); left > 0; left = Duration.between(Instant.now(), end).toMillis()) {
+            wait(left);
+        }
+        List<Call> made = calls.subList(from, calls.size()).stream().filter(test).toList();
+        if (!made.isEmpty()) {
+            throw new AssertionError("unexpected chat calls " + made);
+        }
+    }
+
     Call awaitPost(String channelId, String containing) throws InterruptedException {
         return await(c -> c.kind().equals("post") && c.channelId().equals(channelId) && c.text().contains(containing), Duration.ofSeconds(10));
     }
@@ -63,7 +87,8 @@ final class RecordingChat implements ChatPort {
     @Override
     public CompletionStage<String> post(String channelId, String text, List<OutgoingFile> files) {
         record(new Call("post", channelId, "", text, files));
-        return CompletableFuture.completedFuture(String.valueOf(ids.incrementAndGet()));
+        String id = String.valueOf(ids.incrementAndGet());
+        return held.test(text) ? released.thenApply(done -> id) : CompletableFuture.completedFuture(id);
     }
 
     @Override

@@ -130,13 +130,13 @@ class ServeEndToEndTest {
     @Test
     void theAccessLevelIsReReadAndFullAccessNeedsTheGate() throws Exception {
         started("", "");
+        w.world.api.scriptMain(Scripts.echo());
         String thread = w.openThread(w.alice, "payments hi");
-        w.awaitBot(thread, "fake answer");
+        w.awaitBot(thread, "echo: ");
         assertFalse(w.world.api.mainRequests().getLast().toolNames().contains("Write"));
         w.share(">share --write payments");
         w.post(thread, w.alice, "now with write");
-        w.discord.awaitMessage(m -> m.byBot() && m.channelId().equals(thread)
-                && w.discord.messagesIn(thread).stream().filter(PostedMessage::byBot).count() >= 2, ServeWorld.WAIT);
+        w.awaitBot(thread, "now with write");
         RecordedRequest withWrite = w.world.api.mainRequests().stream().filter(r -> r.allText().contains("now with write")).findFirst().orElseThrow();
         assertTrue(withWrite.toolNames().contains("Write"), withWrite.toolNames().toString());
 
