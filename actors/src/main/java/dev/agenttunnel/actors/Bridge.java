@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import dev.agenttunnel.core.chat.BridgeTexts;
 
 /**
- * The root of {@code agent-tunnel serve}: spawns the turn limiter and the conversation router, opens the
+ * The root of {@code agent-tunnel serve}: spawns the turn limiter, the idle-window reaper and the conversation router, opens the
  * {@link Gateway}, and owns shutdown — on SIGTERM/SIGINT (CoordinatedShutdown) it stops taking messages, then
  * aborts running turns, each thread being told, before the system stops.
  */
@@ -43,9 +43,13 @@ public final class Bridge {
                     // A limiter bug must not lose permits silently: restart with an empty state is worse than stopping.
                     Behaviors.supervise(TurnPermits.create(deps.settings().limits().maxConcurrent())).onFailure(SupervisorStrategy.stop()),
                     "turn-permits");
+            ActorRef<Reaper.Command> reaper = context.spawn(
+                    // Its timers are lost on a restart; windows then stay open until their thread's next turn ends.
+                    Behaviors.supervise(Reaper.create(deps.settings().limits().paneIdleTtl())).onFailure(SupervisorStrategy.restart()),
+                    "reaper");
             ActorRef<Conversations.Command> conversations = context.spawn(
                     // The router holds no state worth keeping over a crash; bindings live in state.json.
-                    Behaviors.supervise(Conversations.create(deps, permits)).onFailure(SupervisorStrategy.restart()),
+                    Behaviors.supervise(Conversations.create(deps, permits, reaper)).onFailure(SupervisorStrategy.restart()),
                     "conversations");
             Gateway gateway = Gateway.start(context.getSystem(), conversations, deps.chat(), 1024);
             CoordinatedShutdown shutdown = CoordinatedShutdown.get(context.getSystem());

@@ -3,6 +3,8 @@ package dev.agenttunnel.actors;
 import dev.agenttunnel.actors.TurnPreparer.Preparation;
 import dev.agenttunnel.core.chat.BridgeTexts;
 import dev.agenttunnel.core.claude.Persona;
+import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.fork.ForkBackend;
 import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
@@ -39,6 +41,9 @@ public final class Conversation {
     /** {@code !done}: close after any running turn. */
     public enum Close implements Command { INSTANCE }
 
+    /** From the {@link Reaper}: the fork's window has been idle past its TTL; close it unless a turn has started. */
+    public enum Reap implements Command { INSTANCE }
+
     /** Stop now (daemon shutdown): a running turn is stopped and the thread told {@code why}. */
     public record Abort(String why) implements Command {
     }
@@ -58,6 +63,9 @@ public final class Conversation {
     private record Forgotten(Throwable failure) implements Command {
     }
 
+    private record Reaped(boolean closed, Throwable failure) implements Command {
+    }
+
     private enum TypingTick implements Command { INSTANCE }
 
     private static final Duration TYPING_EVERY = Duration.ofSeconds(8);
@@ -71,10 +79,14 @@ public final class Conversation {
     private final ThreadRecord boundUnder;
     private final ActorRef<TurnPermits.Command> permits;
     private final ActorRef<TurnPermits.Granted> permitReplies;
+    private final ActorRef<Reaper.Command> reaper;
     private final TurnPreparer preparer;
     private final Deque<Ask> queue = new ArrayDeque<>();
     private Ask current;
     private RunningTurn running;
+    /** The backend of the latest turn and the window its fork keeps between turns ("" when it keeps none). */
+    private Backend backend;
+    private String window = "";
     private long turnStarted;
     private boolean followUp;
     private boolean closeRequested;
@@ -84,7 +96,7 @@ public final class Conversation {
     private String abortReason;
 
     private Conversation(ActorContext<Command> context, TimerScheduler<Command> timers, BridgeDeps deps, String threadKey,
-            String channelId, ThreadRecord boundUnder, ActorRef<TurnPermits.Command> permits) {
+            String channelId, ThreadRecord boundUnder, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper) {
         this.context = context;
         this.timers = timers;
         this.deps = deps;
@@ -92,6 +104,7 @@ public final class Conversation {
         this.channelId = channelId;
         this.boundUnder = boundUnder;
         this.permits = permits;
+        this.reaper = reaper;
         this.permitReplies = context.messageAdapter(TurnPermits.Granted.class, g -> new PermitGranted());
         this.preparer = new TurnPreparer(deps);
     }
@@ -99,17 +112,34 @@ public final class Conversation {
     /**
      * @param boundUnder the binding as it was when this conversation started: a turn runs only while the stored
      *                   binding is still this one (same expert session, same bind time)
+     * @param reaper     told when the fork's window goes idle and when it is busy again
      */
     public static Behavior<Command> create(BridgeDeps deps, String threadKey, String channelId, ThreadRecord boundUnder,
-            ActorRef<TurnPermits.Command> permits) {
+            ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new Conversation(context, timers, deps, threadKey, channelId, boundUnder, permits).idle()));
+                new Conversation(context, timers, deps, threadKey, channelId, boundUnder, permits, reaper).idle()));
     }
 
     private Behavior<Command> idle() {
         return Behaviors.receive(Command.class)
                 .onMessage(Ask.class, this::startTurn)
                 .onMessage(Close.class, c -> closing())
+                .onMessage(Reap.class, r -> reaping())
+                .onMessage(Abort.class, a -> Behaviors.stopped())
+                .onSignal(PostStop.class, s -> stopTurn())
+                .build();
+    }
+
+    /** Closing the idle window (blocking, off the dispatcher); questions that come meanwhile wait for it. */
+    private Behavior<Command> reaping() {
+        Backend reapedBackend = backend;
+        String reapedWindow = window;
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> reap(reapedBackend, reapedWindow), deps.blockingIo()), Reaped::new);
+        return Behaviors.receive(Command.class)
+                .onMessage(Reaped.class, this::onReaped)
+                .onMessage(Ask.class, this::enqueue)
+                .onMessage(Close.class, c -> requestClose())
+                .onMessage(Reap.class, r -> Behaviors.same())
                 .onMessage(Abort.class, a -> Behaviors.stopped())
                 .onSignal(PostStop.class, s -> stopTurn())
                 .build();
@@ -124,6 +154,7 @@ public final class Conversation {
                 .onMessage(TypingTick.class, t -> typing())
                 .onMessage(Ask.class, this::onAskWhileBusy)
                 .onMessage(Close.class, c -> requestClose())
+                .onMessage(Reap.class, r -> Behaviors.same())
                 .onMessage(Abort.class, this::onAbort)
                 .onSignal(PostStop.class, s -> stopTurn())
                 .build();
@@ -135,6 +166,7 @@ public final class Conversation {
                 .onMessage(Forgotten.class, this::onForgotten)
                 .onMessage(Posted.class, p -> Behaviors.stopped())
                 .onMessage(Ask.class, a -> Behaviors.same())
+                .onMessage(Reap.class, r -> Behaviors.same())
                 .onMessage(Abort.class, a -> Behaviors.stopped())
                 .build();
     }
@@ -191,8 +223,11 @@ public final class Conversation {
         String question = Persona.relayed(current.sender(), deps.settings().tunnel().platform(), current.text());
         turnStarted = System.nanoTime();
         followUp = ready.record().hasFork();
-        running = deps.forks().forThread(ready.record().effectiveBackend(deps.settings().tunnel().backend()), boundUnder.handle(), threadKey)
-                .start(new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout()));
+        reaper.tell(new Reaper.Disarm(threadKey));
+        backend = ready.record().effectiveBackend(deps.settings().tunnel().backend());
+        ForkBackend fork = deps.forks().forThread(backend, boundUnder.handle(), threadKey);
+        window = fork.tmuxWindow();
+        running = fork.start(new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout()));
         context.pipeToSelf(running.outcome(), Finished::new);
         // The typing indicator appears once a turn takes noticeable time; an instant answer needs none.
         timers.startSingleTimer(TypingTick.INSTANCE, TYPING_FIRST_AFTER);
@@ -250,7 +285,7 @@ public final class Conversation {
 
     private void recordFork(String forkId) {
         try {
-            deps.store().recordFork(threadKey, forkId, "", boundUnder);
+            deps.store().recordFork(threadKey, forkId, window, boundUnder);
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }
@@ -273,8 +308,46 @@ public final class Conversation {
         if (closeRequested) {
             return closing();
         }
+        return nextOrIdle();
+    }
+
+    private Behavior<Command> nextOrIdle() {
+        Ask next = queue.pollFirst();
+        if (next != null) {
+            return startTurn(next);
+        }
+        if (!window.isEmpty()) {
+            reaper.tell(new Reaper.Arm(threadKey, context.getSelf()));
+        }
+        return idle();
+    }
+
+    private boolean reap(Backend reapedBackend, String reapedWindow) {
+        try {
+            boolean closed = deps.forks().reap(reapedBackend, threadKey);
+            deps.store().clearWindow(threadKey, reapedWindow);
+            return closed;
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private Behavior<Command> onReaped(Reaped reaped) {
+        if (reaped.failure() != null) {
+            context.getLog().error("Reaper error on [{}] {}", threadKey, boundUnder.handle(), reaped.failure());
+        } else if (reaped.closed()) {
+            context.getLog().info("Reaped 1 idle window(s): {} of [{}] {}", window, threadKey, boundUnder.handle());
+        }
+        if (closeRequested) {
+            return closing();
+        }
         Ask next = queue.pollFirst();
         return next == null ? idle() : startTurn(next);
+    }
+
+    private Behavior<Command> enqueue(Ask ask) {
+        queue.addLast(ask);
+        return Behaviors.same();
     }
 
     private Behavior<Command> onAskWhileBusy(Ask ask) {
@@ -316,6 +389,7 @@ public final class Conversation {
     }
 
     private Behavior<Command> stopTurn() {
+        reaper.tell(new Reaper.Disarm(threadKey));
         if (running != null) {
             running.cancel(abortReason != null ? abortReason : BridgeTexts.shuttingDown());
         }

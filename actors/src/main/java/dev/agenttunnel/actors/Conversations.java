@@ -75,6 +75,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     private final BridgeDeps deps;
     private final ActorRef<TurnPermits.Command> permits;
+    private final ActorRef<Reaper.Command> reaper;
     private final Map<String, ActorRef<Conversation.Command>> children = new HashMap<>();
     private final Map<String, List<ChatEvent>> restoring = new HashMap<>();
     private final Map<String, Long> lastAccepted = new HashMap<>();
@@ -82,14 +83,16 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private String abortReason;
     private long spawned;
 
-    private Conversations(ActorContext<Command> context, BridgeDeps deps, ActorRef<TurnPermits.Command> permits) {
+    private Conversations(ActorContext<Command> context, BridgeDeps deps, ActorRef<TurnPermits.Command> permits,
+            ActorRef<Reaper.Command> reaper) {
         super(context);
         this.deps = deps;
         this.permits = permits;
+        this.reaper = reaper;
     }
 
-    public static Behavior<Command> create(BridgeDeps deps, ActorRef<TurnPermits.Command> permits) {
-        return Behaviors.setup(context -> new Conversations(context, deps, permits));
+    public static Behavior<Command> create(BridgeDeps deps, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper) {
+        return Behaviors.setup(context -> new Conversations(context, deps, permits, reaper));
     }
 
     @Override
@@ -355,7 +358,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     private ActorRef<Conversation.Command> spawn(String key, String channelId, ThreadRecord binding) {
         ActorRef<Conversation.Command> child = getContext().spawn(
-                Conversation.create(deps, key, channelId, binding, permits), "conversation-" + (++spawned));
+                Conversation.create(deps, key, channelId, binding, permits, reaper), "conversation-" + (++spawned));
         getContext().watchWith(child, new ChildStopped(key, child));
         children.put(key, child);
         return child;

@@ -14,4 +14,13 @@ public interface ForkBackends {
     /** The thread was closed or forgotten: release what its fork holds (e.g. its tmux window). */
     default void forget(Backend backend, String threadKey) {
     }
+
+    /**
+     * The thread's fork has been idle past its TTL: close what it keeps alive between turns (its tmux window) and
+     * keep the fork itself, so the next turn resumes it cold. Returns whether anything was closed. Called only while
+     * no turn of the thread runs.
+     */
+    default boolean reap(Backend backend, String threadKey) {
+        return false;
+    }
 }

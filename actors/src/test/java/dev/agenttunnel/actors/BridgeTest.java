@@ -76,7 +76,19 @@ class BridgeTest {
                 dir.resolve("config.toml"), new Environment(Map.of("HOME", dir.toString()), dir));
         chat = new RecordingChat();
         forks = new ScriptedForks();
-        BridgeDeps deps = new BridgeDeps(chat, registry, store, BridgeDeps.shared(Map.of(Backend.HEADLESS, forks)), settings,
+        ForkBackends shared = BridgeDeps.shared(Map.of(Backend.HEADLESS, forks));
+        ForkBackends backends = new ForkBackends() {
+            @Override
+            public dev.agenttunnel.core.fork.ForkBackend forThread(Backend backend, String handle, String threadKey) {
+                return shared.forThread(backend, handle, threadKey);
+            }
+
+            @Override
+            public boolean reap(Backend backend, String threadKey) {
+                return forks.reap(threadKey);
+            }
+        };
+        BridgeDeps deps = new BridgeDeps(chat, registry, store, backends, settings,
                 Executors.newVirtualThreadPerTaskExecutor(), Clock.systemUTC(), "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }
@@ -117,6 +129,38 @@ class BridgeTest {
         chat.awaitPost(thread, "second answer");
         assertEquals("Alice (via Discord) says:\nthird", forks.awaitTurn(3).request.question());
         assertEquals(1, chat.count(c -> c.text().contains("Still working")), "the answer was already visible when 'third' came");
+    }
+
+    @Test
+    void anIdleWindowIsReapedAfterItsTtlAndTheNextQuestionStillRuns() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("limits.pane_idle_ttl_min = 0.005"); // 300 ms
+        forks.window = "payments-0001";
+        String thread = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        awaitFork(thread, "fork-1");
+        assertEquals("payments-0001", store.get("th:" + thread).orElseThrow().tmuxWindow(), "the window is recorded");
+        assertEquals("th:" + thread, forks.awaitReap(1));
+        dev.agenttunnel.testkit.Eventually.await(Duration.ofSeconds(10), "the reaped window cleared from state.json",
+                () -> store.get("th:" + thread).map(r -> r.tmuxWindow().isEmpty()).orElse(false));
+        assertEquals("fork-1", store.get("th:" + thread).orElseThrow().forkSessionId(), "the fork is kept");
+
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "second");
+        ScriptedForks.Turn second = forks.awaitTurn(2);
+        assertEquals("fork-1", second.request.turn().resumeId());
+        forks.expectNoReap(Duration.ofMillis(900)); // three TTLs with a turn running
+        second.answer("fork-1", "two");
+        assertEquals("th:" + thread, forks.awaitReap(2));
+    }
+
+    @Test
+    void forksWithoutAWindowAreNeverReaped() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("limits.pane_idle_ttl_min = 0.005");
+        String thread = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        chat.awaitPost(thread, "one");
+        forks.expectNoReap(Duration.ofMillis(900));
     }
 
     @Test

@@ -44,6 +44,50 @@ final class ScriptedForks implements ForkBackend {
     }
 
     private final List<Turn> turns = new ArrayList<>();
+    private final List<String> reaped = new ArrayList<>();
+    /** The window name forks claim to keep between turns, as the tmux backend's do ("" keeps none). */
+    volatile String window = "";
+
+    @Override
+    public String tmuxWindow() {
+        return window;
+    }
+
+    /** As {@link ForkBackends#reap}: records the thread and reports a window closed. */
+    synchronized boolean reap(String threadKey) {
+        reaped.add(threadKey + (turns.stream().anyMatch(t -> !t.outcome.isDone()) ? " while a turn ran" : ""));
+        notifyAll();
+        return true;
+    }
+
+    synchronized List<String> reaped() {
+        return List.copyOf(reaped);
+    }
+
+    /** Like a probe's {@code expectNoMessage}: fails if a reap comes within {@code window}. */
+    synchronized void expectNoReap(Duration window) throws InterruptedException {
+        int before = reaped.size();
+        Instant end = Instant.now().plus(window);
+        for (long left = window.toMillis(); left > 0; left = Duration.between(Instant.now(), end).toMillis()) {
+            wait(left);
+        }
+        if (reaped.size() != before) {
+            throw new AssertionError("unexpected reap: " + reaped);
+        }
+    }
+
+    /** Waits for the n-th reap (1-based). */
+    synchronized String awaitReap(int n) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (reaped.size() < n) {
+            long left = Duration.between(Instant.now(), deadline).toMillis();
+            if (left <= 0) {
+                throw new AssertionError("reap " + n + " never came; " + reaped);
+            }
+            wait(left);
+        }
+        return reaped.get(n - 1);
+    }
 
     @Override
     public synchronized RunningTurn start(TurnRequest request) {

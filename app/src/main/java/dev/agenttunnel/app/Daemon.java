@@ -84,6 +84,11 @@ final class Daemon {
                     tmux.forget(threadKey, "This conversation was closed.");
                 }
             }
+
+            @Override
+            public boolean reap(Backend backend, String threadKey) {
+                return backend == Backend.TMUX && tmux != null && tmux.reap(threadKey);
+            }
         };
     }
 

@@ -40,6 +40,11 @@ public final class TmuxFork implements ForkBackend {
     }
 
     @Override
+    public String tmuxWindow() {
+        return windowName;
+    }
+
+    @Override
     public RunningTurn start(TurnRequest request) {
         if (hub.closing()) {
             return RunningTurn.finished(new TurnOutcome.Failed("agent-tunnel is shutting down; ask again once it is back.",

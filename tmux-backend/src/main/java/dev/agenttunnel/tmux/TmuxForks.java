@@ -120,6 +120,19 @@ public final class TmuxForks implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the thread's window because it sat idle (the caller makes sure no turn runs); the thread and its fork
+     * stay known, so its next turn resumes the fork cold. Returns whether a live window was closed.
+     */
+    public boolean reap(String threadKey) {
+        TmuxFork fork = forks.get(threadKey);
+        if (fork == null || !fork.hasLiveWindow()) {
+            return false;
+        }
+        fork.release("The fork's window was closed after sitting idle.");
+        return true;
+    }
+
     public TmuxServer server() {
         return server;
     }

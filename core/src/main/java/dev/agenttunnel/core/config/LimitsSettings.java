@@ -28,6 +28,12 @@ public record LimitsSettings(
         return Duration.ofMillis(Math.round(answerTimeoutS * 1000));
     }
 
+    /** How long a tmux fork's window may sit idle before the reaper closes it; empty when reaping is off (≤ 0). */
+    public java.util.Optional<Duration> paneIdleTtl() {
+        return paneIdleTtlMin > 0 ? java.util.Optional.of(Duration.ofMillis(Math.round(paneIdleTtlMin * 60_000)))
+                : java.util.Optional.empty();
+    }
+
     public Duration launchTimeout() {
         return Duration.ofMillis(Math.round(launchTimeoutS * 1000));
     }

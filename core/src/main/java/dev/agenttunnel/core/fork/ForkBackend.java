@@ -7,4 +7,9 @@ package dev.agenttunnel.core.fork;
  */
 public interface ForkBackend {
     RunningTurn start(TurnRequest request);
+
+    /** The tmux window this fork keeps alive between turns (recorded as the thread's {@code tmux_window}); empty when none. */
+    default String tmuxWindow() {
+        return "";
+    }
 }

@@ -112,6 +112,22 @@ public final class ThreadStore {
         });
     }
 
+    /**
+     * The thread's window was closed (reaped): clears its {@code tmux_window} when it still names {@code window}, and
+     * keeps {@code last_used} (the thread was not used). Empty when the thread is unknown or names another window.
+     */
+    public Optional<ThreadRecord> clearWindow(String threadKey, String window) throws IOException {
+        return file.update(root -> {
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing == null || window.isEmpty() || !existing.tmuxWindow().equals(window)) {
+                return Optional.empty();
+            }
+            ThreadRecord cleared = existing.withFork(existing.forkSessionId(), "");
+            recordsNode(root).set(threadKey, toJson(cleared));
+            return Optional.of(cleared);
+        });
+    }
+
     /** Persists a new access level; empty when the thread is unknown. */
     public Optional<ThreadRecord> setAccess(String threadKey, AccessLevel level) throws IOException {
         return file.update(root -> {
