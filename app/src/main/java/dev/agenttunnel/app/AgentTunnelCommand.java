@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
             RenameCommand.class,
             RevokeCommand.class,
             ForgetCommand.class,
+            WatchCommand.class,
             InitCommand.class,
             DoctorCommand.class,
             HelpCommand.class,

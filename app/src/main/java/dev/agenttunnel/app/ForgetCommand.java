@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
         description = {"Forget conversations: the next question in them starts a new fork.",
-            "Needs exactly one of --thread KEY, --handle H or --all. Also deletes the threads' uploads and outboxes."})
+            "Needs exactly one of --thread KEY, --handle H or --all. Also closes the threads' tmux windows and deletes",
+            "their uploads and outboxes."})
 final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--thread", paramLabel = "KEY", description = "One thread, by key as `agent-tunnel status` shows it (such as cli:local-test).")
     String thread;
@@ -62,7 +63,8 @@ final class ForgetCommand implements Callable<Integer> {
                 ctx.out().println("Nothing to forget.");
             }
         }
-        ThreadCleanup cleanup = ThreadCleanup.standard(settings.tunnel().stateDir(), settings.tunnel().backend());
+        ThreadCleanup cleanup = ThreadCleanup.standard(settings.tunnel().stateDir(), settings.tunnel().backend(),
+                ForkWindows.of(settings, ctx.env()));
         for (ThreadRecord record : forgotten) {
             ctx.out().println("Forgot " + record.threadKey());
             cleanup.release(record).forEach(problem -> ctx.err().println("  warning: " + record.threadKey() + ": " + problem));

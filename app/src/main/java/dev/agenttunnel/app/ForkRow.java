@@ -40,7 +40,8 @@ record ForkRow(
                 .toList();
     }
 
-    static ForkRow of(ThreadRecord thread, Settings settings, Environment env, double nowEpochSeconds) {
+    /** @param liveWindows the fork windows alive on the private tmux server ({@link ForkWindows#live()}) */
+    static ForkRow of(ThreadRecord thread, Settings settings, Environment env, double nowEpochSeconds, java.util.Set<String> liveWindows) {
         OptionalInt turns = ForkTranscripts.of(thread, settings, env)
                 .map(ForkTranscripts::userTurns)
                 .orElse(OptionalInt.empty());
@@ -48,19 +49,19 @@ record ForkRow(
                 thread,
                 RelativeTime.ago(thread.lastUsed(), nowEpochSeconds),
                 turns.isPresent() ? Integer.toString(turns.getAsInt()) : UNKNOWN_TURNS,
-                status(thread, settings.tunnel().backend()),
+                status(thread, settings.tunnel().backend(), liveWindows),
                 project(thread));
     }
 
     /**
-     * {@code live} when a tmux thread has a window, {@code idle} when the reaper has closed it. Until the tmux
-     * backend lands, the stored window is taken at its word rather than probed on the tmux server.
+     * {@code live} when a tmux thread's window runs on the private server, {@code idle} when it does not (reaped,
+     * closed, or the server stopped: the next question resumes the fork cold); {@code -} for headless threads.
      */
-    static String status(ThreadRecord thread, Backend configured) {
+    static String status(ThreadRecord thread, Backend configured, java.util.Set<String> liveWindows) {
         if (thread.effectiveBackend(configured) != Backend.TMUX) {
             return "-";
         }
-        return thread.tmuxWindow().isEmpty() ? "idle" : "live";
+        return liveWindows.contains(ForkWindows.windowOf(thread)) ? "live" : "idle";
     }
 
     /** {@code <project folder name>[ [<config dir name>]]}. */

@@ -31,6 +31,7 @@ final class HelpCommand implements Callable<Integer> {
         ctx.out().println("  >share ...   inside the Claude Code session you want to publish (it is a hook, not a command)");
         ctx.out().println("  serve        anywhere long-lived (a tmux pane, a service): the Discord daemon");
         ctx.out().println("  resume       a normal terminal: it hands the terminal to claude");
+        ctx.out().println("  watch        a plain terminal outside tmux: it attaches to the forks' private tmux server");
         ctx.out().println("  ask          any terminal: asks a published session through a private fork");
         ctx.out().println("  everything else: anywhere");
         Map<String, CommandLine> sorted = new TreeMap<>(root.getSubcommands());

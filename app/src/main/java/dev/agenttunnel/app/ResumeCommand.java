@@ -85,10 +85,11 @@ final class ResumeCommand implements Callable<Integer> {
     private ThreadRecord mostRecent(List<ThreadRecord> forks, Settings settings) {
         if (forks.size() > 1) {
             double now = Clock.systemUTC().millis() / 1000.0;
+            java.util.Set<String> live = ForkWindows.of(settings, ctx.env()).live();
             ctx.err().println("handle '" + forks.getFirst().handle() + "' has " + forks.size()
                     + " forks (resuming the most recent, ←):");
             for (ThreadRecord fork : forks) {
-                ForkRow row = ForkRow.of(fork, settings, ctx.env(), now);
+                ForkRow row = ForkRow.of(fork, settings, ctx.env(), now, live);
                 ctx.err().println((fork == forks.getFirst() ? "  ← " : "    ") + fork.handle()
                         + (fork.configDir().isEmpty() ? "" : " [" + Path.of(fork.configDir()).getFileName() + "]")
                         + "  asker=" + (fork.asker().isEmpty() ? "-" : fork.asker()) + "  " + row.lastActive()

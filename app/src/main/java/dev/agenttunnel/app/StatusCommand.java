@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 /** {@code agent-tunnel status}: every bound conversation, least recently used first. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"List every conversation thread and its fork, least recently used first.",
-            "Each line: <thread key>: handle, fork (pending until the first answer), backend, asker, idle minutes."})
+            "Each line: <thread key>: handle, fork (pending until the first answer), backend, asker, idle minutes,",
+            "and for tmux threads their window on the private server (live, or closed: the next question reopens it)."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -38,19 +39,27 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         double now = Clock.systemUTC().millis() / 1000.0;
-        threads.forEach(t -> ctx.out().println(line(t, settings.tunnel().backend(), now)));
+        ForkWindows windows = ForkWindows.of(settings, ctx.env());
+        java.util.Set<String> live = windows.live();
+        threads.forEach(t -> ctx.out().println(line(t, settings.tunnel().backend(), now,
+                windows.isLive(t, settings.tunnel().backend(), live))));
         return ExitCodes.OK;
     }
 
-    /** {@code <key>: handle=<h|-> fork=<8|pending> backend=<b> asker=<a|-> idle=<min>m[ window=<w>]}. */
-    static String line(ThreadRecord t, Backend configured, double nowEpochSeconds) {
+    /**
+     * {@code <key>: handle=<h|-> fork=<8|pending> backend=<b> asker=<a|-> idle=<min>m[ window=<w> (live|closed)]}: the
+     * window when the thread has one alive on the private tmux server or has recorded one.
+     */
+    static String line(ThreadRecord t, Backend configured, double nowEpochSeconds, boolean windowLive) {
+        String window = windowLive ? ForkWindows.windowOf(t) + " (live)"
+                : t.tmuxWindow().isEmpty() ? "" : t.tmuxWindow() + " (closed)";
         double idleMinutes = Math.max(0, nowEpochSeconds - t.lastUsed()) / 60.0;
         return t.threadKey() + ": handle=" + orDash(t.handle())
                 + " fork=" + (t.hasFork() ? ForkRow.shortId(t.forkSessionId()) : "pending")
                 + " backend=" + t.effectiveBackend(configured).wire()
                 + " asker=" + orDash(t.asker())
                 + " idle=" + wholeMinutes(idleMinutes) + "m"
-                + (t.tmuxWindow().isEmpty() ? "" : " window=" + t.tmuxWindow());
+                + (window.isEmpty() ? "" : " window=" + window);
     }
 
     /** Rounded half to even on the exact binary value, as Python's {@code f"{m:.0f}"} does (2.5 → 2). */

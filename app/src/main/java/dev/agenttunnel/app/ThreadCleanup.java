@@ -34,13 +34,10 @@ final class ThreadCleanup {
         this.releases = Map.copyOf(releases);
     }
 
-    /**
-     * Today's backends. The tmux backend will release the thread's window here ({@code rec.tmuxWindow}); until it
-     * exists, a tmux thread's window (if any) is left to the tmux server.
-     */
-    static ThreadCleanup standard(Path stateDir, Backend configured) {
+    /** Today's backends: a tmux thread's window is closed on the private server; headless keeps nothing. */
+    static ThreadCleanup standard(Path stateDir, Backend configured, ForkWindows windows) {
         return new ThreadCleanup(stateDir, configured,
-                Map.of(Backend.HEADLESS, BackendRelease.NOTHING, Backend.TMUX, BackendRelease.NOTHING));
+                Map.of(Backend.HEADLESS, BackendRelease.NOTHING, Backend.TMUX, windows::close));
     }
 
     /** Releases everything; returns what could not be deleted, one line each (the rest is still done). */

@@ -94,7 +94,7 @@ class BadInputTest {
     void helpListsEveryCommand() {
         TunnelWorld.CliResult r = world.cli("help");
         assertEquals(0, r.code(), r.describe());
-        for (String command : new String[] {"ask", "published", "status", "forks", "resume", "rename", "revoke", "forget", "init", "doctor"}) {
+        for (String command : new String[] {"ask", "published", "status", "forks", "resume", "rename", "revoke", "forget", "watch", "init", "doctor"}) {
             assertTrue(r.out().contains("Usage: agent-tunnel " + command), command + " missing\n" + r.out());
         }
     }

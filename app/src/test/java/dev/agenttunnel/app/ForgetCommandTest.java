@@ -9,6 +9,7 @@ import dev.agenttunnel.core.turn.TurnFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,19 @@ class ForgetCommandTest {
         assertTrue(foldersExist("cli:x"));
 
         assertEquals("No threads for handle 'payments'.\n", world.cli("forget", "--handle", "payments").out());
+    }
+
+    @Test
+    void forgettingATmuxThreadClosesItsWindowAndNoOther() throws Exception {
+        world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", "shell");
+        world.tmux("new-window", "-d", "-t", "=" + world.tmuxSession + ":", "-n", "payments-0002");
+        world.tmux("new-window", "-d", "-t", "=" + world.tmuxSession + ":", "-n", "other-0003");
+
+        TunnelWorld.CliResult r = world.cli("forget", "--thread", "th:2");
+
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("", r.err(), r.describe());
+        assertEquals(List.of("shell", "other-0003"), world.tmux("list-windows", "-t", "=" + world.tmuxSession, "-F", "#{window_name}").lines().toList());
     }
 
     @Test

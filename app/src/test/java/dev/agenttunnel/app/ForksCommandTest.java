@@ -48,9 +48,15 @@ class ForksCommandTest {
         ThreadFixtures.transcript(world.sandbox.configDir(), project, NEWER, 1);
     }
 
+    /** th:2's window, alive on this world's private tmux server (a shell stands in for its claude). */
+    void openWindowOfThread2() {
+        world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", "payments-0002");
+    }
+
     @Test
     void printsTheForksOfAHandleAsJsonMostRecentFirst() throws Exception {
         seed();
+        openWindowOfThread2();
 
         TunnelWorld.CliResult r = world.cli("forks", "PAYMENTS", "--json");
 
@@ -88,8 +94,16 @@ class ForksCommandTest {
     }
 
     @Test
+    void aTmuxForkWhoseWindowIsGoneIsIdle() throws Exception {
+        seed();
+        JsonNode rows = JsonTrees.parse(world.cli("forks", "payments", "--json").out());
+        assertEquals("idle", rows.get(0).get("status").asText(), "no window on the server, whatever state.json recorded");
+    }
+
+    @Test
     void printsATableOfEveryFork() throws Exception {
         seed();
+        openWindowOfThread2();
 
         TunnelWorld.CliResult r = world.cli("forks");
 

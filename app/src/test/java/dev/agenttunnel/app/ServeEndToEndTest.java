@@ -220,37 +220,21 @@ class ServeEndToEndTest {
     @Test
     void theTmuxBackendAnswersInTheThreadFromAWindowOnThePrivateServer() throws Exception {
         w = new ServeWorld("", "");
-        String socket = "at-e2e-" + Long.toHexString(System.nanoTime());
-        Files.writeString(w.world.config, Files.readString(w.world.config).replace("[tunnel]\n",
-                "[tunnel]\nbackend = \"tmux\"\ntmux_session = \"" + socket + "\"\n"));
-        try {
-            w.startDaemon();
-            w.world.api.scriptMain(Scripts.echo());
-            String thread = w.openThread(w.alice, "payments what is the settlement time?");
-            PostedMessage first = w.discord.awaitMessage(m -> m.byBot() && m.channelId().equals(thread), ServeWorld.WAIT);
-            assertFalse(first.content().startsWith("⚠️"), first.content());
-            w.awaitBot(thread, "what is the settlement time?");
-            String fork = forkOf(thread);
-            assertNotEquals(w.expert, fork);
-            assertTrue(tmux("-L", socket, "list-windows", "-F", "#{window_name}").contains("payments-"), "a fork window on the private server");
-            w.post(thread, w.alice, "and the amounts?");
-            w.awaitBot(thread, "and the amounts?");
-            assertEquals(fork, forkOf(thread), "the follow-up is answered by the same fork");
-            w.post(thread, w.alice, "!done");
-            w.awaitBot(thread, "✅ Closed");
-            assertFalse(tmux("-L", socket, "list-windows", "-F", "#{window_name}").contains("payments-"), "closing kills the window");
-        } finally {
-            w.stopDaemon();
-            new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor();
-        }
-    }
-
-    private static String tmux(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("tmux"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
+        Files.writeString(w.world.config, Files.readString(w.world.config).replace("[tunnel]\n", "[tunnel]\nbackend = \"tmux\"\n"));
+        w.startDaemon();
+        w.world.api.scriptMain(Scripts.echo());
+        String thread = w.openThread(w.alice, "payments what is the settlement time?");
+        PostedMessage first = w.discord.awaitMessage(m -> m.byBot() && m.channelId().equals(thread), ServeWorld.WAIT);
+        assertFalse(first.content().startsWith("⚠️"), first.content());
+        w.awaitBot(thread, "what is the settlement time?");
+        String fork = forkOf(thread);
+        assertNotEquals(w.expert, fork);
+        assertTrue(w.world.tmux("list-windows", "-F", "#{window_name}").contains("payments-"), "a fork window on the private server");
+        w.post(thread, w.alice, "and the amounts?");
+        w.awaitBot(thread, "and the amounts?");
+        assertEquals(fork, forkOf(thread), "the follow-up is answered by the same fork");
+        w.post(thread, w.alice, "!done");
+        w.awaitBot(thread, "✅ Closed");
+        assertFalse(w.world.tmux("list-windows", "-F", "#{window_name}").contains("payments-"), "closing kills the window");
     }
 }

@@ -54,8 +54,18 @@ class StatusCommandTest {
         String[] lines = r.out().split("\n");
         assertEquals(3, lines.length, r.describe());
         assertTrue(lines[0].matches("dm:7: handle=payments fork=fedcba98 backend=headless asker=bob idle=12[01]m"), lines[0]);
-        assertTrue(lines[1].matches("th:1: handle=payments fork=01234567 backend=tmux asker=ann idle=3[01]m window=payments-0001"), lines[1]);
+        assertTrue(lines[1].matches("th:1: handle=payments fork=01234567 backend=tmux asker=ann idle=3[01]m window=payments-0001 \\(closed\\)"), lines[1]);
         assertTrue(lines[2].matches("cli:new: handle=ops fork=pending backend=headless asker=- idle=[56]m"), lines[2]);
+    }
+
+    @Test
+    void aTmuxThreadShowsItsWindowLiveWhenItRunsOnThePrivateServer() throws Exception {
+        threads.bind("th:5", "payments", project, "", Backend.TMUX, "ann", Instant.now());
+        String window = dev.agenttunnel.tmux.WindowNames.of("payments", "th:5");
+        assertTrue(world.cli("status").out().strip().endsWith("idle=0m"), "no window yet");
+        world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", window);
+        TunnelWorld.CliResult r = world.cli("status");
+        assertTrue(r.out().strip().endsWith("window=" + window + " (live)"), r.describe());
     }
 
     @Test
@@ -63,9 +73,9 @@ class StatusCommandTest {
         ThreadRecord legacy = new ThreadRecord("th:9", "", "e", "/w", "", AccessLevel.READ, "", Optional.empty(), "", "",
                 1000.0, 1000.0);
         assertEquals("th:9: handle=- fork=pending backend=headless asker=- idle=2m",
-                StatusCommand.line(legacy, Backend.HEADLESS, 1000.0 + 150), "2.5 rounds to even");
-        assertEquals("th:9: handle=- fork=pending backend=tmux asker=- idle=0m", StatusCommand.line(legacy, Backend.TMUX, 1000.0));
-        assertEquals("th:9: handle=- fork=pending backend=tmux asker=- idle=4m", StatusCommand.line(legacy, Backend.TMUX, 1000.0 + 210),
+                StatusCommand.line(legacy, Backend.HEADLESS, 1000.0 + 150, false), "2.5 rounds to even");
+        assertEquals("th:9: handle=- fork=pending backend=tmux asker=- idle=0m", StatusCommand.line(legacy, Backend.TMUX, 1000.0, false));
+        assertEquals("th:9: handle=- fork=pending backend=tmux asker=- idle=4m", StatusCommand.line(legacy, Backend.TMUX, 1000.0 + 210, false),
                 "3.5 rounds to even, as the Python tool prints it");
     }
 }

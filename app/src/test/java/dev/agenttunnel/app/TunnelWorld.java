@@ -36,6 +36,8 @@ final class TunnelWorld implements AutoCloseable {
     final Path bin;
     final Path config;
     final Path registryPath;
+    /** This world's own private tmux server ({@code [tunnel] tmux_session}), never the user's; killed on close. */
+    final String tmuxSession = "at-w-" + Long.toHexString(System.nanoTime());
 
     TunnelWorld(String extraToml) {
         api = FakeAnthropicApi.start();
@@ -49,12 +51,13 @@ final class TunnelWorld implements AutoCloseable {
                     [tunnel]
                     state_path = "%s"
                     registry_path = "%s"
+                    tmux_session = "%s"
                     [claude]
                     binary = "%s"
                     unset_api_key = false
                     [limits]
                     answer_timeout_s = 120.0
-                    """.formatted(sandbox.root().resolve("state/state.json"), registryPath, sandbox.claudeBinary())
+                    """.formatted(sandbox.root().resolve("state/state.json"), registryPath, tmuxSession, sandbox.claudeBinary())
                     + extraToml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -147,8 +150,26 @@ final class TunnelWorld implements AutoCloseable {
         return dir;
     }
 
+    /** Runs {@code tmux -L <this world's server> args…}; returns what it printed (stdout and stderr). */
+    String tmux(String... args) {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", tmuxSession));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
+        tmux("kill-server");
         sandbox.close();
         api.close();
     }

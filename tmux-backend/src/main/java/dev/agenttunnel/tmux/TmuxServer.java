@@ -74,6 +74,11 @@ public final class TmuxServer {
         this.clientEnv = Map.copyOf(vars);
     }
 
+    /** The tmux executable this talks to (e.g. for a command that hands the terminal to {@code tmux attach}). */
+    public Path tmuxBinary() {
+        return tmux;
+    }
+
     /** The socket name ({@code -L}), which is also the session name. */
     public String session() {
         return session;
