@@ -1,0 +1,170 @@
+package dev.agenttunnel.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import dev.agenttunnel.core.store.ThreadStore;
+import dev.agenttunnel.testkit.Eventually;
+import dev.agenttunnel.testkit.Scripts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code serve --backend tmux} end to end, around the fork windows: the reaper closing idle ones, {@code forget --all}
+ * while the daemon runs, and {@code watch} as the owner runs it in a terminal — real tmux, real interactive claude
+ * against the fake API, real JDA against the Discord emulator.
+ */
+class ServeTmuxEndToEndTest {
+    ServeWorld w;
+
+    @AfterEach
+    void close() {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private void startTmuxDaemon(String limits) throws Exception {
+        w = new ServeWorld(limits, "");
+        Files.writeString(w.world.config, Files.readString(w.world.config).replace("[tunnel]\n", "[tunnel]\nbackend = \"tmux\"\n"));
+        w.startDaemon();
+        w.world.api.scriptMain(Scripts.echo());
+    }
+
+    private ThreadStore store() throws Exception {
+        return new ThreadStore(w.settings().tunnel().statePath());
+    }
+
+    private List<String> windows() {
+        return w.world.tmux("list-windows", "-t", "=" + w.world.tmuxSession, "-F", "#{window_name}").lines().toList();
+    }
+
+    private Optional<String> forkWindow() {
+        return windows().stream().filter(name -> name.startsWith("payments-")).findFirst();
+    }
+
+    @Test
+    void anIdleWindowIsReapedAndTheNextFollowUpResumesTheSameForkColdWithItsContext() throws Exception {
+        startTmuxDaemon("pane_idle_ttl_min = 0.03\n"); // 1.8 s
+        String thread = w.openThread(w.alice, "payments what is the settlement time?");
+        w.awaitBot(thread, "what is the settlement time?");
+        String fork = Eventually.await(ServeWorld.WAIT, "the fork recorded", () -> store().get("th:" + thread)
+                .map(r -> r.forkSessionId()).filter(f -> !f.isEmpty()));
+        String window = forkWindow().orElseThrow(() -> new AssertionError("no fork window: " + windows()));
+        assertEquals(window, store().get("th:" + thread).orElseThrow().tmuxWindow());
+
+        Eventually.await(ServeWorld.WAIT, "the idle window reaped", () -> !windows().contains(window));
+        Eventually.await(ServeWorld.WAIT, "tmux_window cleared", () -> store().get("th:" + thread).orElseThrow().tmuxWindow().isEmpty());
+        assertEquals(fork, store().get("th:" + thread).orElseThrow().forkSessionId(), "the fork is kept");
+        assertTrue(w.world.cli("forks", "--json").out().contains("\"status\": \"idle\""), w.world.cli("forks", "--json").out());
+
+        w.post(thread, w.alice, "and the amounts?");
+        w.awaitBot(thread, "and the amounts?");
+        assertEquals(fork, store().get("th:" + thread).orElseThrow().forkSessionId(), "the same fork, resumed cold");
+        assertTrue(w.world.api.mainRequests().getLast().allText().contains("what is the settlement time?"), "with its context");
+        assertTrue(windows().contains(window), "a window again: " + windows());
+    }
+
+    @Test
+    void forgetAllWhileTheDaemonRunsLeavesNoWindowAndNoBinding() throws Exception {
+        startTmuxDaemon("");
+        String thread = w.openThread(w.alice, "payments hello");
+        w.awaitBot(thread, "hello");
+        String window = forkWindow().orElseThrow(() -> new AssertionError("no fork window: " + windows()));
+        assertTrue(w.world.cli("status").out().contains("window=" + window + " (live)"), w.world.cli("status").describe());
+
+        TunnelWorld.CliResult forgot = w.world.cli("forget", "--all");
+
+        assertEquals(0, forgot.code(), forgot.describe());
+        assertEquals("", forgot.err(), forgot.describe());
+        assertTrue(forkWindow().isEmpty(), "windows left: " + windows());
+        assertTrue(store().all().isEmpty());
+        int calls = w.world.api.mainRequests().size();
+        w.post(thread, w.alice, "hello again");
+        w.awaitBot(thread, "thread is closed");
+        assertEquals(calls, w.world.api.mainRequests().size());
+        assertTrue(forkWindow().isEmpty(), "nothing relaunched: " + windows());
+        assertTrue(store().all().isEmpty(), "nothing resurrected");
+    }
+
+    @Test
+    void watchUnderAPseudoTerminalShowsTheForksWindowAndDetachingLeavesItRunning() throws Exception {
+        startTmuxDaemon("");
+        String thread = w.openThread(w.alice, "payments hello");
+        w.awaitBot(thread, "hello");
+        String window = forkWindow().orElseThrow(() -> new AssertionError("no fork window: " + windows()));
+
+        Map<String, String> env = new HashMap<>(w.world.env());
+        env.put("TERM", "xterm-256color");
+        PtyProcess watch = new PtyProcessBuilder(new String[] {w.world.bin.resolve("agent-tunnel").toString(), "watch",
+                "--config", w.world.config.toString()})
+                .setEnvironment(env).setDirectory(w.world.sandbox.root().toString())
+                .setInitialColumns(160).setInitialRows(40).start();
+        try {
+            Screen screen = new Screen(watch.getInputStream());
+            screen.await(text -> text.contains(window), "the fork's window in the status line");
+            Eventually.await(ServeWorld.WAIT, "a client attached to the private server",
+                    () -> !w.world.tmux("list-clients", "-t", "=" + w.world.tmuxSession).isBlank());
+            watch.getOutputStream().write(new byte[] {2, 'd'}); // C-b d: detach
+            watch.getOutputStream().flush();
+            assertTrue(watch.waitFor(ServeWorld.WAIT.toSeconds(), TimeUnit.SECONDS), "watch ended after detaching");
+            assertEquals(0, watch.exitValue(), screen.text());
+            assertTrue(windows().contains(window), "the fork keeps running: " + windows());
+        } finally {
+            watch.destroyForcibly();
+        }
+    }
+
+    @Test
+    void watchWithoutAServerSaysWhereForksComeFrom() throws Exception {
+        w = new ServeWorld("", "");
+        TunnelWorld.CliResult r = w.world.cli("watch");
+        assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
+        assertTrue(r.err().contains("No fork windows to watch yet") && r.err().contains("--backend tmux"), r.describe());
+    }
+
+    /** What a terminal program printed, escape sequences dropped, read on a thread of its own. */
+    private static final class Screen {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Screen(InputStream in) {
+            Thread.ofVirtual().start(() -> {
+                byte[] buffer = new byte[8192];
+                try {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        synchronized (bytes) {
+                            bytes.write(buffer, 0, n);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the terminal closed
+                }
+            });
+        }
+
+        String text() {
+            String raw;
+            synchronized (bytes) {
+                raw = bytes.toString(StandardCharsets.UTF_8);
+            }
+            return raw.replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "").replaceAll("\u001B[()][0-9A-Za-z]", "")
+                    .replaceAll("\u001B[=>78DEHM]", "");
+        }
+
+        void await(java.util.function.Predicate<String> test, String what) throws Exception {
+            Eventually.await(ServeWorld.WAIT, what + " (screen so far: " + text().length() + " chars)", () -> test.test(text()));
+        }
+    }
+}
