@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,9 +50,9 @@ public final class BridgeBenchmark {
             return null;
         });
         List<Double> floor = floor(stub, 50);
-        double floorP50 = percentile(floor, 50);
-        List<String> rows = new ArrayList<>();
-        rows.add(row("floor: spawn the stub directly", floor, 0, "—"));
+        double floorP50 = BenchTable.percentile(floor, 50);
+        BenchTable rows = new BenchTable();
+        rows.add("floor: spawn the stub directly", floor, 0, "—");
         try (DiscordEmulator discord = DiscordEmulator.start()) {
             String channel = discord.createTextChannel("bench");
             String user = discord.createUser("colleague", "Colleague");
@@ -66,23 +65,21 @@ public final class BridgeBenchmark {
             run(discord, answers, channel, user, 1, 30);
             Run single = run(discord, answers, channel, user, 1, sequential);
             one.stop();
-            rows.add(row("1 thread × " + sequential + " (end to end)", single.millis, single.lost.get(), "—"));
-            rows.add(row("1 thread: bridge overhead", minus(single.millis, floorP50), single.lost.get(), "p50 ≤ 10 ms"));
+            rows.add("1 thread × " + sequential + " (end to end)", single.millis, single.lost.get(), "—");
+            rows.add("1 thread: bridge overhead", minus(single.millis, floorP50), single.lost.get(), "p50 ≤ 10 ms");
 
             Daemon many = Daemon.start(settings(dir, discord, channel, stub, registry, 100, env), env, discord.token());
             run(discord, answers, channel, user, 20, 3);
             Run parallel = run(discord, answers, channel, user, 100, 5);
             many.stop();
-            rows.add(row("100 threads × 5 (end to end)", parallel.millis, parallel.lost.get(), "—"));
-            rows.add(row("100 threads: opening questions", parallel.openers, 0, "—"));
-            rows.add(row("100 threads: bridge overhead", minus(parallel.millis, floorP50), parallel.lost.get(), "p99 ≤ 50 ms, 0 lost"));
+            rows.add("100 threads × 5 (end to end)", parallel.millis, parallel.lost.get(), "—");
+            rows.add("100 threads: opening questions", parallel.openers, 0, "—");
+            rows.add("100 threads: bridge overhead", minus(parallel.millis, floorP50), parallel.lost.get(), "p99 ≤ 50 ms, 0 lost");
             List<Double> followUps = new ArrayList<>(parallel.millis);
             parallel.openers.forEach(followUps::remove);
-            rows.add(row("100 threads: follow-ups only, overhead", minus(followUps, floorP50), parallel.lost.get(), "—"));
+            rows.add("100 threads: follow-ups only, overhead", minus(followUps, floorP50), parallel.lost.get(), "—");
         }
-        System.out.println("| scenario                               |    n |  p50 ms |  p99 ms | lost | target              |");
-        System.out.println("|----------------------------------------|------|---------|---------|------|---------------------|");
-        rows.forEach(System.out::println);
+        rows.print();
         System.exit(0);
     }
 
@@ -180,20 +177,5 @@ public final class BridgeBenchmark {
 
     private static List<Double> minus(List<Double> values, double floor) {
         return values.stream().map(v -> Math.max(0, v - floor)).toList();
-    }
-
-    private static double percentile(List<Double> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static String row(String name, List<Double> millis, int lost, String target) {
-        return String.format("| %-38s | %4d | %7.2f | %7.2f | %4d | %-19s |", name, millis.size(), percentile(millis, 50),
-                percentile(millis, 99), lost, target);
     }
 }

@@ -304,7 +304,7 @@ final class TmuxTurn implements RunningTurn {
                 }
                 return;
             }
-            Duration next = Duration.ofMillis(settleReads++ < 40 ? 25 : 100);
+            Duration next = Duration.ofMillis(settleReads++ < 100 ? 10 : 100); // claude writes ~0.1 s after Stop: look often
             timers.add(hub.schedule(next, this::readAnswer));
         }
     }
