@@ -42,7 +42,7 @@ final class RenameCommand implements Callable<Integer> {
                 String from = renamed.from().handle();
                 String to = renamed.to().handle();
                 int threads = new ThreadStore(settings.tunnel().statePath()).renameHandle(from, to);
-                // With the tmux backend, live windows named after the old handle are renamed here too.
+                // tmux windows keep their names: each thread records its own (tmux_window), which forget and status use.
                 ctx.out().println("Renamed '" + from + "' → '" + to + "' (registry, " + threads + " fork(s)).");
                 yield ExitCodes.OK;
             }
