@@ -5,21 +5,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One window this daemon launched a fork in: the launch token its hook events carry, tmux's ids for it, the claude
- * flags it was started with (a turn that needs other flags must relaunch), the fork's session id and transcript once
- * claude reports them, and the turn it is serving. Events arrive on the inbox and control-client threads.
+ * One window a {@link TmuxSession} launched its fork in: the launch token its hook events carry, tmux's ids for it,
+ * the claude flags it was started with (a turn that needs other flags must relaunch), and the fork's session id and
+ * transcript once claude reports them. Confined to its session actor.
  */
 final class ForkWindow {
     final String token;
     final String name;
     final List<String> signature;
-    private volatile String windowId = "";
-    private volatile String paneId = "";
-    private volatile Optional<ProcessHandle> claude = Optional.empty();
-    private volatile String forkId;
-    private volatile TranscriptTail transcript;
-    private volatile boolean ended;
-    private volatile TmuxTurn turn;
+    private String windowId = "";
+    private String paneId = "";
+    private Optional<ProcessHandle> claude = Optional.empty();
+    private String forkId;
+    private TranscriptTail transcript;
+    private boolean ended;
 
     ForkWindow(String token, String name, List<String> signature, String knownForkId) {
         this.token = token;
@@ -63,15 +62,12 @@ final class ForkWindow {
         return ended;
     }
 
-    void serve(TmuxTurn next) {
-        turn = next;
+    void end() {
+        ended = true;
     }
 
-    boolean serving(TmuxTurn candidate) {
-        return turn == candidate;
-    }
-
-    void hook(HookInbox.Event event) {
+    /** Notes what a hook event of this window says about the fork: its session id and transcript, or its exit. */
+    void noteHook(HookInbox.Event event) {
         String session = event.field("session_id");
         if (!session.isEmpty()) {
             forkId = session;
@@ -82,25 +78,6 @@ final class ForkWindow {
         }
         if (event.name().equals("exit")) {
             ended = true;
-        }
-        TmuxTurn current = turn;
-        if (current != null) {
-            current.hook(event);
-        }
-    }
-
-    void output() {
-        TmuxTurn current = turn;
-        if (current != null) {
-            current.output();
-        }
-    }
-
-    void closed(boolean serverGone) {
-        ended = true;
-        TmuxTurn current = turn;
-        if (current != null) {
-            current.windowClosed(serverGone);
         }
     }
 }

@@ -1,33 +1,41 @@
 package dev.agenttunnel.tmux;
 
-import dev.agenttunnel.core.claude.ForkTurn;
 import dev.agenttunnel.core.fork.ForkBackend;
 import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The tmux backend for one conversation thread: its fork runs as an interactive claude in one window of the private
- * tmux server, named after the handle and the thread ({@link WindowNames}). The window outlives a turn, so a
- * follow-up is pasted into the same claude (warm); a new window resumes the fork (cold) when there is none, when it
- * died, or when the turn needs other flags (e.g. the access level changed). One turn runs at a time; a second
- * {@link #start} while one runs is refused. See {@link TmuxTurn} for how a turn proceeds and ends.
+ * The tmux backend for one conversation thread, as the {@link ForkBackend} its conversation drives: a thin face over
+ * the thread's {@link TmuxSession} actor, whose fork runs as an interactive claude in one window of the private tmux
+ * server, named after the handle and the thread ({@link WindowNames}). The window outlives a turn, so a follow-up is
+ * pasted into the same claude (warm); a new window resumes the fork (cold) when there is none, when it died, or when
+ * the turn needs other flags (e.g. the access level changed). One turn runs at a time; a second {@link #start} while
+ * one runs is refused.
  */
 public final class TmuxFork implements ForkBackend {
+    /** How long a question about the window, or its release, may take (a release waits for claude to exit). */
+    private static final Duration CONTROL_WAIT = Duration.ofSeconds(15);
+    /** Beyond the turn's own limits: the session always answers first, this only guards against a lost reply. */
+    private static final Duration REPLY_MARGIN = Duration.ofSeconds(30);
+
     private final TmuxForks hub;
     private final String threadKey;
     private final String windowName;
-    private final Object lock = new Object();
-    private ForkWindow window;
-    private TmuxTurn running;
+    private final ActorRef<TmuxSession.Command> session;
 
-    TmuxFork(TmuxForks hub, String handle, String threadKey) {
+    TmuxFork(TmuxForks hub, String threadKey, String windowName, ActorRef<TmuxSession.Command> session) {
         this.hub = hub;
         this.threadKey = threadKey;
-        this.windowName = WindowNames.of(handle, threadKey);
+        this.windowName = windowName;
+        this.session = session;
     }
 
     public String threadKey() {
@@ -50,100 +58,58 @@ public final class TmuxFork implements ForkBackend {
             return RunningTurn.finished(new TurnOutcome.Failed("agent-tunnel is shutting down; ask again once it is back.",
                     Optional.empty(), Duration.ZERO));
         }
-        TmuxTurn turn = new TmuxTurn(this, hub, request);
-        synchronized (lock) {
-            if (running != null && !running.outcome().toCompletableFuture().isDone()) {
-                return RunningTurn.finished(new TurnOutcome.Failed("This thread's fork is still answering an earlier "
-                        + "question; ask again when it is done.", Optional.empty(), Duration.ZERO));
+        Duration limit = request.timeout().plus(hub.launchTimeout()).plus(REPLY_MARGIN);
+        CompletionStage<TurnOutcome> outcome = AskPattern.<TmuxSession.Command, TurnOutcome>ask(session,
+                        replyTo -> new TmuxSession.Ask(request, replyTo), limit, hub.scheduler())
+                .exceptionally(lost -> new TurnOutcome.Failed("The tmux backend lost track of this question (" + lost.getMessage()
+                        + "); ask again.", Optional.empty(), limit));
+        return new RunningTurn() {
+            @Override
+            public CompletionStage<TurnOutcome> outcome() {
+                return outcome;
             }
-            running = turn;
-        }
-        hub.execute(turn::begin);
-        return turn;
+
+            @Override
+            public void cancel(String why) {
+                session.tell(new TmuxSession.Cancel(request, why));
+            }
+        };
     }
 
-    /** Whether this thread has a window this daemon launched whose claude still runs (the next turn can be warm). */
+    /** Whether this thread has a window whose claude still runs (the next turn can be warm). Blocks briefly. */
     public boolean hasLiveWindow() {
-        ForkWindow current;
-        synchronized (lock) {
-            current = window;
-        }
-        if (current == null || current.ended()) {
-            return false;
-        }
         try {
-            return hub.server().window(current.name).map(w -> w.id().equals(current.windowId()) && !w.paneDead()).orElse(false);
-        } catch (TmuxException e) {
+            return AskPattern.<TmuxSession.Command, Boolean>ask(session, TmuxSession.QueryLive::new, CONTROL_WAIT, hub.scheduler())
+                    .toCompletableFuture().get(CONTROL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false; // the session is gone, so is its window
         }
     }
 
     /**
-     * Closes this thread's window (idle reaping, forget, access change, shutdown); a running turn ends with
-     * {@code why}. The fork's transcript stays, so the next turn resumes it cold with its context.
+     * Closes this thread's window (idle reaping, access change, shutdown); a running turn ends with {@code why}. The
+     * fork's transcript stays, so the next turn resumes it cold with its context. Blocks until the window is gone.
      */
     public void release(String why) {
-        TmuxTurn turn;
-        ForkWindow current;
-        synchronized (lock) {
-            turn = running;
-            current = window;
-        }
-        if (turn != null) {
-            turn.cancel(why);
-        }
-        if (current != null) {
-            retire(current);
-        }
+        awaitRelease(why, false);
     }
 
-    /** The live window if it can take {@code turn} as a follow-up; otherwise the window is closed and none returned. */
-    Optional<ForkWindow> warmWindow(ForkTurn turn, List<String> signature) {
-        ForkWindow current;
-        synchronized (lock) {
-            current = window;
-        }
-        if (current == null) {
-            return Optional.empty();
-        }
-        boolean sameFork = !turn.forkSession() && turn.resumeId().equals(current.forkId());
-        if (sameFork && current.signature.equals(signature) && !current.ended() && hasLiveWindow()) {
-            return Optional.of(current);
-        }
-        retire(current);
-        return Optional.empty();
+    /** {@link #release}, and the session actor stops: the thread is forgotten. */
+    void stop(String why) {
+        awaitRelease(why, true);
     }
 
-    void adopt(ForkWindow launched) {
-        synchronized (lock) {
-            window = launched;
-        }
-    }
-
-    /** Stops routing events to {@code gone} (its window no longer exists). */
-    void forget(ForkWindow gone) {
-        if (gone == null) {
-            return;
-        }
-        synchronized (lock) {
-            if (window == gone) {
-                window = null;
-            }
-        }
-        hub.unregister(gone);
-    }
-
-    /** Forgets {@code old} and kills its window. */
-    void retire(ForkWindow old) {
-        forget(old);
-        hub.kill(old);
-    }
-
-    void finished(TmuxTurn turn) {
-        synchronized (lock) {
-            if (running == turn) {
-                running = null;
-            }
+    private void awaitRelease(String why, boolean stop) {
+        try {
+            AskPattern.<TmuxSession.Command, Done>ask(session, replyTo -> new TmuxSession.Release(why, stop, replyTo), CONTROL_WAIT,
+                    hub.scheduler()).toCompletableFuture().get(CONTROL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // The session is gone; its window went with it (it is closed when the actor stops).
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.agenttunnel.tmux;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.typesafe.config.ConfigFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.claude.AccessRefusedException;
@@ -21,10 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tmux backend of one daemon: the private tmux server, the {@link HookInbox} that claude's hooks report to, a
- * control-mode client that reports pane output and closed windows, trust seeding, and one {@link TmuxFork} per
- * conversation thread ({@link #forThread}).
+ * control-mode client that reports pane output and closed windows, trust seeding, and one {@link TmuxSession} actor
+ * per conversation thread, reached through its {@link TmuxFork} ({@link #forThread}). This class is the hub that routes
+ * each hook event and control notice to the session whose window it concerns; the sessions hold all turn state.
  *
  * <p>Its runtime dir ({@code <state dir>/run/tmux-<session>-<pid>}) holds the inbox FIFO, the hook script and the
  * one-shot launch scripts. Windows it launches are tagged with its pid, so a later daemon closes windows left by one
@@ -61,12 +68,13 @@ public final class TmuxForks implements AutoCloseable {
     private final TmuxServer server;
     private final Path runtimeDir;
     private final TrustSeeder trust = new TrustSeeder();
-    private final ScheduledExecutorService timers;
     private final ExecutorService io;
+    private final ActorSystem<Void> system;
+    private final AtomicLong sessions = new AtomicLong();
     private final Map<String, TmuxFork> forks = new ConcurrentHashMap<>();
-    private final Map<String, ForkWindow> byToken = new ConcurrentHashMap<>();
-    private final Map<String, ForkWindow> byPane = new ConcurrentHashMap<>();
-    private final Map<String, ForkWindow> byWindowId = new ConcurrentHashMap<>();
+    private final Map<String, ActorRef<TmuxSession.Command>> byToken = new ConcurrentHashMap<>();
+    private final Map<String, Route> byPane = new ConcurrentHashMap<>();
+    private final Map<String, Route> byWindowId = new ConcurrentHashMap<>();
     private final Object controlLock = new Object();
     private HookInbox inbox;
     private ControlClient control;
@@ -78,10 +86,17 @@ public final class TmuxForks implements AutoCloseable {
         this.command = new ClaudeCommand(settings.claude(), settings.tunnel().platform());
         this.server = server;
         this.runtimeDir = runtimeDir;
-        ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("tmux-timers").factory());
-        timerThread.setRemoveOnCancelPolicy(true); // each turn cancels its timeout; don't keep it queued for minutes
-        this.timers = timerThread;
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tmux-io-", 0).factory());
+        // Its own small actor system: the sessions live as long as this backend, which close() ends explicitly.
+        this.system = ActorSystem.create(Behaviors.empty(), "agent-tunnel-tmux", ConfigFactory.parseString(
+                "pekko.jvm-shutdown-hooks = off\n"
+                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+                        + "pekko.log-dead-letters-during-shutdown = off\n")
+                .withFallback(ConfigFactory.load(TmuxForks.class.getClassLoader())));
+    }
+
+    /** Where a window's control notices go: its session, and whether a pane-output notice is already queued there. */
+    private record Route(ActorRef<TmuxSession.Command> session, AtomicBoolean outputQueued) {
     }
 
     /** Starts the backend with its runtime dir under the state dir; tmux must be on {@code env}'s PATH. */
@@ -99,24 +114,34 @@ public final class TmuxForks implements AutoCloseable {
         try {
             forks.inbox = HookInbox.open(runtimeDir, forks::onHook);
         } catch (IOException | RuntimeException e) {
-            forks.timers.shutdownNow();
             forks.io.shutdown();
+            forks.system.terminate();
             throw e;
         }
         forks.closeOrphanWindows();
         return forks;
     }
 
-    /** The fork of one conversation thread; the same object for the same thread key. */
+    /** The fork of one conversation thread; the same object (and session actor) for the same thread key. */
     public TmuxFork forThread(String handle, String threadKey) {
-        return forks.computeIfAbsent(threadKey, key -> new TmuxFork(this, handle, key));
+        return forks.computeIfAbsent(threadKey, key -> {
+            String name = WindowNames.of(handle, key);
+            ActorRef<TmuxSession.Command> session = system.systemActorOf(
+                    // A bug in one step must not strand the thread: restart fresh (the window is closed on the way).
+                    Behaviors.supervise(TmuxSession.create(this, name)).onFailure(RuntimeException.class, SupervisorStrategy.restart()),
+                    "session-" + sessions.incrementAndGet(), DispatcherSelector.blocking());
+            return new TmuxFork(this, key, name, session);
+        });
     }
 
-    /** Ends the thread's turn (if one runs) with {@code why} and closes its window; the thread is forgotten here. */
+    /**
+     * Ends the thread's turn (if one runs) with {@code why}, closes its window and stops its session; the thread is
+     * forgotten here. Blocks until the window is gone.
+     */
     public void forget(String threadKey, String why) {
         TmuxFork fork = forks.remove(threadKey);
         if (fork != null) {
-            fork.release(why);
+            fork.stop(why);
         }
     }
 
@@ -144,9 +169,22 @@ public final class TmuxForks implements AutoCloseable {
             return;
         }
         closing = true;
-        forks.values().forEach(fork -> fork.release("agent-tunnel is shutting down; this question was not answered. "
-                + "Ask again once it is back."));
-        byToken.values().forEach(this::kill);
+        List<java.util.concurrent.Future<?>> stopping = new java.util.ArrayList<>();
+        for (TmuxFork fork : forks.values()) { // in parallel: each waits for its claude to exit
+            stopping.add(io.submit(() -> fork.stop("agent-tunnel is shutting down; this question was not answered. "
+                    + "Ask again once it is back.")));
+        }
+        for (java.util.concurrent.Future<?> stopped : stopping) {
+            try {
+                stopped.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("Could not stop a fork window: {}", e.getCause().toString());
+            }
+        }
+        forks.clear();
+        system.terminate();
         synchronized (controlLock) {
             if (control != null) {
                 control.close();
@@ -154,18 +192,24 @@ public final class TmuxForks implements AutoCloseable {
             }
         }
         inbox.close();
-        timers.shutdownNow();
         io.shutdown();
         try {
             if (!io.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("tmux backend work still running 5 s after close");
             }
+            system.getWhenTerminated().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("The tmux backend's actors did not stop within 5 s");
         }
     }
 
-    // ----- used by TmuxFork and TmuxTurn -----
+    // ----- used by TmuxFork and TmuxSession -----
+
+    Scheduler scheduler() {
+        return system.scheduler();
+    }
 
     ClaudeCommand command() {
         return command;
@@ -191,61 +235,12 @@ public final class TmuxForks implements AutoCloseable {
         return closing;
     }
 
-    /** Runs blocking work (tmux calls, file reads) on a virtual thread; on the caller's thread once closed. */
-    void execute(Runnable task) {
+    /** Runs blocking work (tmux calls) on a virtual thread; on the caller's thread once closed. */
+    private void execute(Runnable task) {
         try {
             io.execute(task);
         } catch (RejectedExecutionException e) {
             task.run();
-        }
-    }
-
-    /** Runs {@code task} after {@code delay}, as {@link #execute} does; never once closed. */
-    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-        try {
-            return timers.schedule(() -> execute(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            return CancelledTimer.INSTANCE;
-        }
-    }
-
-    /** What {@link #schedule} returns once closed: a timer that was cancelled before it was set. */
-    private static final class CancelledTimer implements ScheduledFuture<Object> {
-        static final CancelledTimer INSTANCE = new CancelledTimer();
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return 0;
-        }
-
-        @Override
-        public int compareTo(java.util.concurrent.Delayed other) {
-            return Long.compare(0, other.getDelay(TimeUnit.NANOSECONDS));
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return false;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return true;
-        }
-
-        @Override
-        public boolean isDone() {
-            return true;
-        }
-
-        @Override
-        public Object get() {
-            throw new java.util.concurrent.CancellationException();
-        }
-
-        @Override
-        public Object get(long timeout, TimeUnit unit) {
-            throw new java.util.concurrent.CancellationException();
         }
     }
 
@@ -319,28 +314,38 @@ public final class TmuxForks implements AutoCloseable {
         }
     }
 
-    void register(ForkWindow window) {
-        byToken.put(window.token, window);
+    /** Routes the hook events of {@code window} (by its launch token) to {@code session}. */
+    void register(ForkWindow window, ActorRef<TmuxSession.Command> session) {
+        byToken.put(window.token, session);
     }
 
     /**
-     * Routes the new window's control events to {@code window}, tags it as ours, and hooks its {@code pane-died} to
-     * the inbox; a claude that ended before the hook was set is reported at once.
+     * Routes the new window's control notices to {@code session}, tags the window as ours, and hooks its
+     * {@code pane-died} to the inbox; a claude that ended before the hook was set is reported at once.
      */
-    void placed(ForkWindow window, TmuxServer.Window placed) throws TmuxException {
+    void placed(ForkWindow window, TmuxServer.Window placed, ActorRef<TmuxSession.Command> session) throws TmuxException {
         window.placed(placed);
-        byPane.put(placed.paneId(), window);
-        byWindowId.put(placed.id(), window);
+        Route route = new Route(session, new AtomicBoolean());
+        byPane.put(placed.paneId(), route);
+        byWindowId.put(placed.id(), route);
         server.setWindowOption(placed.id(), TmuxServer.OWNER_OPTION, String.valueOf(ProcessHandle.current().pid()));
         server.setWindowHook(placed.id(), "pane-died", inbox.exitNotice(window.token));
-        server.windows().stream().filter(w -> w.id().equals(placed.id()) && w.paneDead()).findFirst().ifPresent(dead ->
-                window.hook(new HookInbox.Event(window.token, "exit", JsonTrees.nodes().missingNode(), dead.exitStatus())));
+        server.windows().stream().filter(w -> w.id().equals(placed.id()) && w.paneDead()).findFirst().ifPresent(dead -> session.tell(
+                new TmuxSession.Hooked(new HookInbox.Event(window.token, "exit", JsonTrees.nodes().missingNode(), dead.exitStatus()))));
+    }
+
+    /** The session is about to look at {@code window}'s screen: later output queues a new notice. */
+    void outputTaken(ForkWindow window) {
+        Route route = byPane.get(window.paneId());
+        if (route != null) {
+            route.outputQueued().set(false);
+        }
     }
 
     void unregister(ForkWindow window) {
-        byToken.remove(window.token, window);
-        byPane.remove(window.paneId(), window);
-        byWindowId.remove(window.windowId(), window);
+        byToken.remove(window.token);
+        byPane.remove(window.paneId());
+        byWindowId.remove(window.windowId());
     }
 
     /**
@@ -374,9 +379,9 @@ public final class TmuxForks implements AutoCloseable {
     }
 
     private void onHook(HookInbox.Event event) {
-        ForkWindow window = byToken.get(event.token());
-        if (window != null) {
-            window.hook(event);
+        ActorRef<TmuxSession.Command> session = byToken.get(event.token());
+        if (session != null) {
+            session.tell(new TmuxSession.Hooked(event));
         }
     }
 
@@ -384,17 +389,17 @@ public final class TmuxForks implements AutoCloseable {
     private final class ControlEvents implements ControlClient.Listener {
         @Override
         public void output(String paneId) {
-            ForkWindow window = byPane.get(paneId);
-            if (window != null) {
-                window.output();
+            Route route = byPane.get(paneId);
+            if (route != null && route.outputQueued().compareAndSet(false, true)) {
+                route.session().tell(TmuxSession.PaneOutput.INSTANCE);
             }
         }
 
         @Override
         public void windowClosed(String windowId) {
-            ForkWindow window = byWindowId.get(windowId);
-            if (window != null) {
-                window.closed(false);
+            Route route = byWindowId.get(windowId);
+            if (route != null) {
+                route.session().tell(new TmuxSession.WindowClosed(windowId, false));
             }
         }
 
@@ -425,12 +430,12 @@ public final class TmuxForks implements AutoCloseable {
         LOG.info("tmux control client ended ({}); server {}", reason, running ? "still running" : "gone");
         Set<String> ids = new java.util.HashSet<>();
         present.forEach(w -> ids.add(w.id()));
-        for (ForkWindow window : List.copyOf(byToken.values())) {
-            if (!window.windowId().isEmpty() && !ids.contains(window.windowId())) {
-                window.closed(!running);
+        for (Map.Entry<String, Route> window : List.copyOf(byWindowId.entrySet())) {
+            if (!ids.contains(window.getKey())) {
+                window.getValue().session().tell(new TmuxSession.WindowClosed(window.getKey(), !running));
             }
         }
-        if (running && !byToken.isEmpty()) {
+        if (running && !byWindowId.isEmpty()) {
             ensureControl();
         }
     }

@@ -71,9 +71,9 @@ class TurnAnswerTest {
 
     @Test
     void theHooksLastMessageAgreesWhateverTheWhitespace() {
-        assertTrue(TmuxTurn.agrees("Let me look.\n\nIt is\na pelican.", "It is a pelican."));
-        assertTrue(TmuxTurn.agrees("anything", ""));
-        assertFalse(TmuxTurn.agrees("Let me look.", "It is a pelican."));
+        assertTrue(TmuxSession.agrees("Let me look.\n\nIt is\na pelican.", "It is a pelican."));
+        assertTrue(TmuxSession.agrees("anything", ""));
+        assertFalse(TmuxSession.agrees("Let me look.", "It is a pelican."));
     }
 
     private static JsonNode user(String text) throws IOException {
