@@ -7,12 +7,14 @@ import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.testkit.Eventually;
+import dev.agenttunnel.testkit.Reply;
 import dev.agenttunnel.testkit.Scripts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,28 @@ class ServeTmuxEndToEndTest {
         assertEquals(fork, store().get("th:" + thread).orElseThrow().forkSessionId(), "the same fork, resumed cold");
         assertTrue(w.world.api.mainRequests().getLast().allText().contains("what is the settlement time?"), "with its context");
         assertTrue(windows().contains(window), "a window again: " + windows());
+    }
+
+    @Test
+    void killingTheWindowOrTheServerMidTurnIsToldInTheThreadAndTheNextQuestionWorks() throws Exception {
+        startTmuxDaemon("");
+        w.world.api.scriptMain(request -> request.lastUserText().contains("slow")
+                ? Reply.delayed(Duration.ofSeconds(30), Reply.text("too late"))
+                : Reply.text("echo: " + request.lastUserText()));
+        String thread = w.openThread(w.alice, "payments slow one");
+        w.world.api.awaitRequest(r -> r.isMainConversation() && r.lastUserText().contains("slow one"), ServeWorld.WAIT);
+        w.world.tmux("kill-window", "-t", "=" + w.world.tmuxSession + ":=" + forkWindow().orElseThrow());
+        w.awaitBot(thread, "⚠️ The fork's tmux window was closed before claude answered");
+        w.post(thread, w.alice, "are you back?");
+        w.awaitBot(thread, "are you back?");
+
+        w.post(thread, w.alice, "slow two");
+        w.world.api.awaitRequest(r -> r.isMainConversation() && r.lastUserText().contains("slow two"), ServeWorld.WAIT);
+        w.world.tmux("kill-server");
+        w.awaitBot(thread, "⚠️ The private tmux server `" + w.world.tmuxSession + "` stopped before claude answered");
+        w.post(thread, w.alice, "and now?");
+        w.awaitBot(thread, "and now?");
+        assertTrue(forkWindow().isPresent(), "the server and the window are back: " + windows());
     }
 
     @Test
