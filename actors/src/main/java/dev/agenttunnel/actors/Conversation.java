@@ -225,7 +225,14 @@ public final class Conversation {
         followUp = ready.record().hasFork();
         reaper.tell(new Reaper.Disarm(threadKey));
         backend = ready.record().effectiveBackend(deps.settings().tunnel().backend());
-        ForkBackend fork = deps.forks().forThread(backend, boundUnder.handle(), threadKey);
+        ForkBackend fork;
+        try {
+            fork = deps.forks().forThread(backend, boundUnder.handle(), threadKey);
+        } catch (IllegalStateException e) { // this daemon cannot run the thread's backend (e.g. tmux is missing)
+            releasePermit();
+            context.getLog().warn("A [{}] {}: no {} backend — {}", threadKey, boundUnder.handle(), backend.wire(), e.getMessage());
+            return post(BridgeTexts.failed("This thread cannot be answered here: " + e.getMessage()));
+        }
         window = fork.tmuxWindow();
         running = fork.start(new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout()));
         context.pipeToSelf(running.outcome(), Finished::new);

@@ -44,6 +44,7 @@ class BridgeTest {
     ScriptedForks forks;
     Bridge.Running bridge;
     int messages;
+    int starts;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -74,7 +75,7 @@ class BridgeTest {
                 limits.per_user_cooldown_s = 0
                 """.formatted(store.path(), registry.path()) + extraConfig).withFallback(ConfigLoader.defaults()),
                 dir.resolve("config.toml"), new Environment(Map.of("HOME", dir.toString()), dir));
-        chat = new RecordingChat();
+        chat = new RecordingChat(9000 + 1000L * starts++);
         forks = new ScriptedForks();
         ForkBackends shared = BridgeDeps.shared(Map.of(Backend.HEADLESS, forks));
         ForkBackends backends = new ForkBackends() {
@@ -151,6 +152,23 @@ class BridgeTest {
         forks.expectNoReap(Duration.ofMillis(900)); // three TTLs with a turn running
         second.answer("fork-1", "two");
         assertEquals("th:" + thread, forks.awaitReap(2));
+    }
+
+    @Test
+    void aThreadWhoseBackendThisDaemonCannotRunIsToldSoAndGivesItsPermitBack() throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start("limits.max_concurrent = 1");
+        String headless = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        awaitFork(headless, "fork-1");
+        bridge.stop().toCompletableFuture().join();
+        start("tunnel.backend = \"tmux\"\nlimits.max_concurrent = 1"); // new threads are tmux, which this bridge lacks
+
+        String tmux = open("payments second");
+        chat.awaitPost(tmux, "⚠️ This thread cannot be answered here: the tmux backend is not available in this daemon");
+        say(ALICE, headless, ChatEvent.ChannelKind.THREAD, "still there?");
+        forks.awaitTurn(1).answer("fork-1", "yes"); // the only permit is free again
+        chat.awaitPost(headless, "yes");
     }
 
     @Test

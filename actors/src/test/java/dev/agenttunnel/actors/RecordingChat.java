@@ -17,7 +17,16 @@ final class RecordingChat implements ChatPort {
     }
 
     private final List<Call> calls = new ArrayList<>();
-    private final AtomicLong ids = new AtomicLong(9000);
+    private final AtomicLong ids;
+
+    /** @param firstId ids of threads and messages count up from here (a new chat must not reuse an old one's thread ids) */
+    RecordingChat(long firstId) {
+        ids = new AtomicLong(firstId);
+    }
+
+    RecordingChat() {
+        this(9000);
+    }
     private volatile Predicate<String> held = text -> false;
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 

@@ -41,21 +41,28 @@ final class Daemon {
         store.moveAsideIfCorrupt().ifPresent(aside -> LOG.warn(
                 "{} was not valid JSON; kept it as {} and started with no thread bindings (open threads need their handle again)",
                 store.path(), aside));
+        TmuxOnDemand tmux = new TmuxOnDemand(settings, env);
+        if (settings.tunnel().backend() == Backend.TMUX) {
+            tmux.startNow(); // before Discord: a missing tmux fails serve at once, leaving nothing open
+        }
         EventRelay relay = new EventRelay();
-        DiscordConnection connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
+        DiscordConnection connection;
+        try {
+            connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
+        } catch (RuntimeException e) {
+            tmux.close();
+            throw e;
+        }
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
         HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
                 java.util.Set.of(settings.discord().tokenEnv())), env);
-        // The tmux backend runs only when it is the configured one (threads keep the backend they were bound under).
-        TmuxForks tmux = settings.tunnel().backend() == Backend.TMUX ? TmuxForks.start(settings, env) : null;
+
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
                 store, forks(headless, tmux), settings, blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {
-            if (tmux != null) {
-                tmux.close();
-            }
+            tmux.close();
             connection.close();
             blockingIo.shutdownNow();
             return CompletableFuture.completedFuture(Done.getInstance());
@@ -65,31 +72,68 @@ final class Daemon {
         return new Daemon(bridge);
     }
 
-    private static ForkBackends forks(HeadlessFork headless, TmuxForks tmux) {
+    private static ForkBackends forks(HeadlessFork headless, TmuxOnDemand tmux) {
         return new ForkBackends() {
             @Override
             public ForkBackend forThread(Backend backend, String handle, String threadKey) {
-                if (backend == Backend.HEADLESS) {
-                    return headless;
-                }
-                if (tmux == null) {
-                    throw new IllegalStateException("this thread runs on the tmux backend; start serve with --backend tmux to answer it");
-                }
-                return tmux.forThread(handle, threadKey);
+                return backend == Backend.HEADLESS ? headless : tmux.start().forThread(handle, threadKey);
             }
 
             @Override
             public void forget(Backend backend, String threadKey) {
-                if (backend == Backend.TMUX && tmux != null) {
-                    tmux.forget(threadKey, "This conversation was closed.");
+                if (backend == Backend.TMUX) {
+                    tmux.started().ifPresent(forks -> forks.forget(threadKey, "This conversation was closed."));
                 }
             }
 
             @Override
             public boolean reap(Backend backend, String threadKey) {
-                return backend == Backend.TMUX && tmux != null && tmux.reap(threadKey);
+                return backend == Backend.TMUX && tmux.started().map(forks -> forks.reap(threadKey)).orElse(false);
             }
         };
+    }
+
+    /** The tmux backend, started once: at start-up when configured, else when a thread bound under it first asks. */
+    private static final class TmuxOnDemand {
+        private final Settings settings;
+        private final Environment env;
+        private TmuxForks forks;
+        private boolean closed;
+
+        TmuxOnDemand(Settings settings, Environment env) {
+            this.settings = settings;
+            this.env = env;
+        }
+
+        /** The running backend; {@link IllegalStateException} with the reason when it cannot start (e.g. no tmux). */
+        synchronized TmuxForks start() {
+            try {
+                return startNow();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("its tmux backend could not start: " + e.getMessage(), e);
+            }
+        }
+
+        synchronized TmuxForks startNow() throws java.io.IOException {
+            if (forks == null) {
+                if (closed) {
+                    throw new IllegalStateException("agent-tunnel is shutting down");
+                }
+                forks = TmuxForks.start(settings, env);
+            }
+            return forks;
+        }
+
+        synchronized java.util.Optional<TmuxForks> started() {
+            return java.util.Optional.ofNullable(forks);
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (forks != null) {
+                forks.close();
+            }
+        }
     }
 
     /** Blocks until the daemon has stopped (after {@link #stop()} or a signal). */

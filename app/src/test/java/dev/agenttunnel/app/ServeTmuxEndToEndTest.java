@@ -102,6 +102,28 @@ class ServeTmuxEndToEndTest {
     }
 
     @Test
+    void aThreadKeepsTheTmuxBackendItWasBoundUnderAfterTheDefaultTurnsHeadless() throws Exception {
+        startTmuxDaemon("");
+        String thread = w.openThread(w.alice, "payments first");
+        w.awaitBot(thread, "first");
+        String fork = Eventually.await(ServeWorld.WAIT, "the fork recorded", () -> store().get("th:" + thread)
+                .map(r -> r.forkSessionId()).filter(f -> !f.isEmpty()));
+        w.stopDaemon();
+        assertTrue(forkWindow().isEmpty(), "the stopped daemon closed its window: " + windows());
+        Files.writeString(w.world.config, Files.readString(w.world.config).replace("backend = \"tmux\"\n", ""));
+        w.startDaemon();
+
+        w.post(thread, w.alice, "second");
+        w.awaitBot(thread, "second");
+        assertEquals(fork, store().get("th:" + thread).orElseThrow().forkSessionId());
+        assertTrue(forkWindow().isPresent(), "answered in a tmux window again: " + windows());
+        String other = w.openThread(w.bob, "payments new thread");
+        w.awaitBot(other, "new thread");
+        assertEquals(dev.agenttunnel.core.config.Backend.HEADLESS, store().get("th:" + other).orElseThrow().backend().orElseThrow(),
+                "new threads take the new default");
+    }
+
+    @Test
     void forgetAllWhileTheDaemonRunsLeavesNoWindowAndNoBinding() throws Exception {
         startTmuxDaemon("");
         String thread = w.openThread(w.alice, "payments hello");
