@@ -4,19 +4,36 @@ import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.config.ConfigError;
 import dev.agenttunnel.core.config.ConfigLoader;
 import dev.agenttunnel.core.config.Settings;
+import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.util.Optional;
 
-/** What every command gets from the composition root: the environment and the writers to print to. */
+/**
+ * What every command gets from the composition root: the environment, the writers to print to, and — for the few
+ * commands that ask the person something — the terminal's input, when there is a person at one.
+ */
 public final class CliContext {
     private final Environment env;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final Optional<BufferedReader> terminal;
 
+    /** A context without a person to ask (scripts, tests): interactive commands refuse to run. */
     public CliContext(Environment env, PrintWriter out, PrintWriter err) {
+        this(env, out, err, Optional.empty());
+    }
+
+    /** @param terminal what the person types, when the command runs at an interactive terminal */
+    public CliContext(Environment env, PrintWriter out, PrintWriter err, Optional<BufferedReader> terminal) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
+    }
+
+    /** The person's input, if this runs at an interactive terminal. */
+    public Optional<BufferedReader> terminal() {
+        return terminal;
     }
 
     public Environment env() {

@@ -29,7 +29,8 @@ final class ForksCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = {"--manage", "-m"},
-            description = "Not available yet (picking forks to clear interactively). Use `agent-tunnel forget` meanwhile.")
+            description = "Pick forks to clear at the terminal (their bindings, tmux windows, uploads and outboxes; "
+                    + "transcripts stay), after a confirmation. --json takes precedence.")
     boolean manage;
 
     @Mixin
@@ -43,9 +44,9 @@ final class ForksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (manage && !json) {
-            throw new CommandFailure(ExitCodes.REFUSED, "--manage is not available yet. Use `agent-tunnel forget --thread KEY` "
-                    + "(keys in `agent-tunnel status`), --handle H or --all.");
+        if (manage && !json && ctx.terminal().isEmpty()) {
+            throw new CommandFailure(ExitCodes.REFUSED, "--manage needs an interactive terminal. In a script, use "
+                    + "`agent-tunnel forget --thread KEY` (keys in `agent-tunnel forks --json`), --handle H or --all.");
         }
         Settings settings = ctx.settings(config);
         Optional<String> wanted = Optional.ofNullable(handle).map(Handles::normalise);
@@ -64,13 +65,68 @@ final class ForksCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         ctx.out().println("agent-tunnel forks");
-        TextTable table = new TextTable(List.of("Handle", "Access", "Asker", "Last active", "Turns", "Status", "Project", "Fork"));
-        for (ForkRow row : rows) {
+        List<String> columns = List.of("Handle", "Access", "Asker", "Last active", "Turns", "Status", "Project", "Fork");
+        TextTable table = new TextTable(manage ? java.util.stream.Stream.concat(java.util.stream.Stream.of("#"), columns.stream()).toList()
+                : columns);
+        for (int i = 0; i < rows.size(); i++) {
+            ForkRow row = rows.get(i);
             ThreadRecord t = row.thread();
-            table.row(List.of(dash(t.handle()), ForkRow.accessLabel(t.access()), dash(t.asker()), row.lastActive(), row.turns(),
-                    ForkRow.statusLabel(row.status()), row.project(), row.fork()));
+            List<String> cells = List.of(dash(t.handle()), ForkRow.accessLabel(t.access()), dash(t.asker()), row.lastActive(), row.turns(),
+                    ForkRow.statusLabel(row.status()), row.project(), row.fork());
+            table.row(manage ? java.util.stream.Stream.concat(java.util.stream.Stream.of(String.valueOf(i + 1)), cells.stream()).toList()
+                    : cells);
         }
         table.print(ctx.out());
+        return manage ? manage(settings, rows, ctx.terminal().orElseThrow()) : ExitCodes.OK;
+    }
+
+    /** Asks which of the listed forks to clear, confirms (the default is no), and clears each through its own backend. */
+    private int manage(Settings settings, List<ForkRow> rows, java.io.BufferedReader terminal) throws java.io.IOException {
+        List<Integer> picked;
+        while (true) {
+            ctx.out().print("Clear which forks? Numbers (1 3, 2-4) or all; Enter for none: ");
+            ctx.out().flush();
+            String line = terminal.readLine();
+            if (line == null) {
+                ctx.out().println();
+                ctx.out().println("Cancelled.");
+                return ExitCodes.OK;
+            }
+            ForkPicker.Choice choice = ForkPicker.parse(line, rows.size());
+            if (choice instanceof ForkPicker.Choice.Picked p) {
+                picked = p.positions();
+                break;
+            }
+            ctx.out().println(((ForkPicker.Choice.Invalid) choice).message());
+        }
+        if (picked.isEmpty()) {
+            ctx.out().println("Nothing selected.");
+            return ExitCodes.OK;
+        }
+        ctx.out().print("Clear " + picked.size() + " fork(s)? Their conversations start afresh; transcripts stay. [y/N] ");
+        ctx.out().flush();
+        String answer = terminal.readLine();
+        if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            ctx.out().println("Cancelled.");
+            return ExitCodes.OK;
+        }
+        ThreadStore store = new ThreadStore(settings.tunnel().statePath());
+        ThreadCleanup cleanup = ThreadCleanup.standard(settings.tunnel().stateDir(), settings.tunnel().backend(),
+                ForkWindows.of(settings, ctx.env()));
+        for (int position : picked) {
+            String key = rows.get(position).thread().threadKey();
+            try {
+                Optional<ThreadRecord> removed = store.remove(key);
+                List<String> problems = removed.map(cleanup::release).orElse(List.of());
+                if (problems.isEmpty()) {
+                    ctx.out().println("Cleared " + key);
+                } else {
+                    ctx.out().println("Failed to clear " + key + ": " + String.join("; ", problems));
+                }
+            } catch (java.io.IOException e) {
+                ctx.out().println("Failed to clear " + key + ": " + e.getMessage());
+            }
+        }
         return ExitCodes.OK;
     }
 

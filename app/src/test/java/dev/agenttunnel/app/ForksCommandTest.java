@@ -1,6 +1,7 @@
 package dev.agenttunnel.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,10 +130,66 @@ class ForksCommandTest {
     }
 
     @Test
-    void manageIsNotAvailableYet() {
+    void manageNeedsAnInteractiveTerminal() throws Exception {
+        seed();
         TunnelWorld.CliResult r = world.cli("forks", "--manage");
         assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
-        assertTrue(r.err().contains("not available yet"), r.describe());
-        assertTrue(world.cli("forks", "--help").out().contains("Not available yet"));
+        assertTrue(r.err().contains("--manage needs an interactive terminal"), r.describe());
+        assertEquals(4, threads.store().all().size(), "nothing cleared");
+    }
+
+    @Test
+    void managePicksForksByNumberAndClearsThemAfterConfirming() throws Exception {
+        seed();
+        openWindowOfThread2();
+
+        TunnelWorld.CliResult r = world.cliAtTerminal("7\n2, 3\ny\n", "forks", "--manage");
+
+        assertEquals(0, r.code(), r.describe());
+        assertTrue(r.out().contains("'7' is not a fork number: use numbers from 1 to 3"), r.describe());
+        assertTrue(r.out().contains("Cleared th:2\nCleared th:1\n"), r.describe());
+        assertEquals(Set.of("cli:x", "th:3"), threads.store().all().keySet());
+        assertFalse(world.tmux("list-windows", "-F", "#{window_name}").contains("payments-0002"), "th:2's window is closed");
+    }
+
+    @Test
+    void manageClearsNothingUnlessConfirmed() throws Exception {
+        seed();
+        assertTrue(world.cliAtTerminal("all\n\n", "forks", "--manage").out().endsWith("[y/N] Cancelled.\n"));
+        assertTrue(world.cliAtTerminal("\n", "forks", "--manage").out().endsWith("Nothing selected.\n"));
+        assertTrue(world.cliAtTerminal("", "forks", "--manage").out().endsWith("Cancelled.\n"), "end of input");
+        assertEquals(4, threads.store().all().size());
+    }
+
+    @Test
+    void manageRunsAtARealTerminalAndRefusesWithoutOne() throws Exception {
+        seed();
+        String[] command = {world.bin.resolve("agent-tunnel").toString(), "forks", "--manage", "--config", world.config.toString()};
+        Process piped = new ProcessBuilder(command).directory(world.sandbox.root().toFile()).redirectErrorStream(true).start();
+        piped.getOutputStream().close();
+        String said = new String(piped.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.REFUSED, piped.waitFor(), said);
+        assertTrue(said.contains("--manage needs an interactive terminal"), said);
+
+        java.util.Map<String, String> env = new java.util.HashMap<>(world.env());
+        env.put("TERM", "xterm-256color");
+        com.pty4j.PtyProcess person = new com.pty4j.PtyProcessBuilder(command).setEnvironment(env)
+                .setDirectory(world.sandbox.root().toString()).setInitialColumns(160).setInitialRows(40).start();
+        try {
+            TerminalScreen screen = new TerminalScreen(person.getInputStream());
+            java.time.Duration wait = java.time.Duration.ofSeconds(30);
+            screen.await(wait, text -> text.contains("Enter for none:"), "the picker's question");
+            person.getOutputStream().write("3\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            person.getOutputStream().flush();
+            screen.await(wait, text -> text.contains("[y/N]"), "the confirmation");
+            person.getOutputStream().write("y\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            person.getOutputStream().flush();
+            assertTrue(person.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), screen.text());
+            assertEquals(0, person.exitValue(), screen.text());
+            assertTrue(screen.text().contains("Cleared th:1"), screen.text());
+            assertEquals(Set.of("cli:x", "th:2", "th:3"), threads.store().all().keySet());
+        } finally {
+            person.destroyForcibly();
+        }
     }
 }

@@ -9,10 +9,6 @@ import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.testkit.Eventually;
 import dev.agenttunnel.testkit.Reply;
 import dev.agenttunnel.testkit.Scripts;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -159,8 +155,8 @@ class ServeTmuxEndToEndTest {
                 .setEnvironment(env).setDirectory(w.world.sandbox.root().toString())
                 .setInitialColumns(160).setInitialRows(40).start();
         try {
-            Screen screen = new Screen(watch.getInputStream());
-            screen.await(text -> text.contains(window), "the fork's window in the status line");
+            TerminalScreen screen = new TerminalScreen(watch.getInputStream());
+            screen.await(ServeWorld.WAIT, text -> text.contains(window), "the fork's window in the status line");
             Eventually.await(ServeWorld.WAIT, "a client attached to the private server",
                     () -> !w.world.tmux("list-clients", "-t", "=" + w.world.tmuxSession).isBlank());
             watch.getOutputStream().write(new byte[] {2, 'd'}); // C-b d: detach
@@ -179,38 +175,5 @@ class ServeTmuxEndToEndTest {
         TunnelWorld.CliResult r = w.world.cli("watch");
         assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
         assertTrue(r.err().contains("No fork windows to watch yet") && r.err().contains("--backend tmux"), r.describe());
-    }
-
-    /** What a terminal program printed, escape sequences dropped, read on a thread of its own. */
-    private static final class Screen {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        Screen(InputStream in) {
-            Thread.ofVirtual().start(() -> {
-                byte[] buffer = new byte[8192];
-                try {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        synchronized (bytes) {
-                            bytes.write(buffer, 0, n);
-                        }
-                    }
-                } catch (IOException e) {
-                    // the terminal closed
-                }
-            });
-        }
-
-        String text() {
-            String raw;
-            synchronized (bytes) {
-                raw = bytes.toString(StandardCharsets.UTF_8);
-            }
-            return raw.replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "").replaceAll("\u001B[()][0-9A-Za-z]", "")
-                    .replaceAll("\u001B[=>78DEHM]", "");
-        }
-
-        void await(java.util.function.Predicate<String> test, String what) throws Exception {
-            Eventually.await(ServeWorld.WAIT, what + " (screen so far: " + text().length() + " chars)", () -> test.test(text()));
-        }
     }
 }

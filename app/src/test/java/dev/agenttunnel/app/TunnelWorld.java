@@ -99,8 +99,17 @@ final class TunnelWorld implements AutoCloseable {
         return r.json().path("session_id").asText();
     }
 
-    /** Runs {@code agent-tunnel --config <world config> args…} in-process. */
+    /** Runs {@code agent-tunnel --config <world config> args…} in-process, with no terminal to ask. */
     CliResult cli(String... args) {
+        return run(java.util.Optional.empty(), args);
+    }
+
+    /** As {@link #cli}, at an interactive terminal where the person types {@code typed}. */
+    CliResult cliAtTerminal(String typed, String... args) {
+        return run(java.util.Optional.of(new java.io.BufferedReader(new java.io.StringReader(typed))), args);
+    }
+
+    private CliResult run(java.util.Optional<java.io.BufferedReader> terminal, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!all.isEmpty() && !all.contains("--config")) {
             all.add(1, "--config");
@@ -108,7 +117,7 @@ final class TunnelWorld implements AutoCloseable {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.run(new CliContext(environment(sandbox.root()), new PrintWriter(out), new PrintWriter(err)),
+        int code = Cli.run(new CliContext(environment(sandbox.root()), new PrintWriter(out), new PrintWriter(err), terminal),
                 all.toArray(String[]::new));
         return new CliResult(code, out.toString(), err.toString());
     }
