@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -19,6 +21,10 @@ import java.time.format.DateTimeFormatter;
  * file that is not a JSON object is never read as empty (which would make the next write drop every record):
  * reads and changes fail with {@link CorruptFileException}, and {@link #moveAsideIfCorrupt()} keeps it under a
  * new name.
+ *
+ * <p>Changes made at the same time through one instance (a daemon's many conversations) are committed together:
+ * while one batch is written, the next ones queue, and the first of them writes them all under one lock, one read
+ * and one fsync'd replace, each change applied in arrival order and each caller getting its own result or failure.
  */
 public final class JsonStateFile {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -39,6 +45,32 @@ public final class JsonStateFile {
     private final Path lockPath;
     private final Path tempPath;
     private final Locker locker;
+    private final Object batchLock = new Object();
+    private List<Pending<?>> queued = new ArrayList<>();
+    private boolean committing;
+
+    /** A change waiting for its batch, and then how it went. Guarded by {@code batchLock}. */
+    private static final class Pending<T> {
+        final Change<T> change;
+        boolean done;
+        T result;
+        Throwable failure;
+
+        Pending(Change<T> change) {
+            this.change = change;
+        }
+
+        void apply(ObjectNode root) {
+            ObjectNode before = root.deepCopy();
+            try {
+                result = change.apply(root);
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+                root.removeAll();
+                root.setAll(before); // a failed change leaves nothing behind for the others
+            }
+        }
+    }
 
     public JsonStateFile(Path path, Path tempPath, Locker locker) {
         this.path = path.toAbsolutePath().normalize();
@@ -76,26 +108,71 @@ public final class JsonStateFile {
         return parse(bytes);
     }
 
-    /** Applies {@code change} under the lock to a fresh read, and writes the result if it differs. */
+    /**
+     * Applies {@code change} under the lock to a fresh read, and writes the result if it differs; returns once it is
+     * on disk (possibly together with changes of other threads).
+     */
     public <T> T update(Change<T> change) throws IOException {
-        try {
-            return updateLocked(change);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("Cannot release the lock " + lockPath + ": " + e.getMessage(), e);
+        Pending<T> mine = new Pending<>(change);
+        boolean interrupted = false;
+        List<Pending<?>> batch;
+        synchronized (batchLock) {
+            queued.add(mine);
+            while (committing && !mine.done) {
+                try {
+                    batchLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the change is queued: it must still be seen through
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (mine.done) {
+                return outcome(mine);
+            }
+            committing = true;
+            batch = queued;
+            queued = new ArrayList<>();
         }
+        try {
+            commit(batch);
+        } finally {
+            synchronized (batchLock) {
+                committing = false;
+                batch.forEach(p -> p.done = true);
+                batchLock.notifyAll();
+            }
+        }
+        return outcome(mine);
     }
 
-    private <T> T updateLocked(Change<T> change) throws Exception {
+    private static <T> T outcome(Pending<T> pending) throws IOException {
+        return switch (pending.failure) {
+            case null -> pending.result;
+            case IOException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IOException(pending.failure);
+        };
+    }
+
+    /** One lock, one read, every change in order, one write; a failure to read or write fails them all. */
+    private void commit(List<Pending<?>> batch) {
         try (AutoCloseable ignored = locker.lock(lockPath)) {
             ObjectNode root = read();
             ObjectNode before = root.deepCopy();
-            T result = change.apply(root);
+            batch.forEach(p -> p.apply(root));
             if (!root.equals(before)) {
                 AtomicFiles.replace(path, tempPath, serialise(root));
             }
-            return result;
+        } catch (Exception e) {
+            IOException failure = e instanceof IOException io ? io
+                    : new IOException("Cannot release the lock " + lockPath + ": " + e.getMessage(), e);
+            batch.forEach(p -> {
+                p.failure = e instanceof RuntimeException runtime ? runtime : failure;
+                p.result = null;
+            });
         }
     }
 
