@@ -223,6 +223,7 @@ class ServeEndToEndTest {
         Files.writeString(w.world.config, Files.readString(w.world.config).replace("[tunnel]\n", "[tunnel]\nbackend = \"tmux\"\n"));
         w.startDaemon();
         w.world.api.scriptMain(Scripts.echo());
+        byte[] expertBefore = Files.readAllBytes(w.world.sandbox.transcript(w.project, w.expert));
         String thread = w.openThread(w.alice, "payments what is the settlement time?");
         PostedMessage first = w.discord.awaitMessage(m -> m.byBot() && m.channelId().equals(thread), ServeWorld.WAIT);
         assertFalse(first.content().startsWith("⚠️"), first.content());
@@ -230,11 +231,21 @@ class ServeEndToEndTest {
         String fork = forkOf(thread);
         assertNotEquals(w.expert, fork);
         assertTrue(w.world.tmux("list-windows", "-F", "#{window_name}").contains("payments-"), "a fork window on the private server");
+        assertFalse(defaultServerWindows().contains("payments-"), "nothing on the default tmux server");
         w.post(thread, w.alice, "and the amounts?");
         w.awaitBot(thread, "and the amounts?");
         assertEquals(fork, forkOf(thread), "the follow-up is answered by the same fork");
         w.post(thread, w.alice, "!done");
         w.awaitBot(thread, "✅ Closed");
         assertFalse(w.world.tmux("list-windows", "-F", "#{window_name}").contains("payments-"), "closing kills the window");
+        assertTrue(java.util.Arrays.equals(expertBefore, Files.readAllBytes(w.world.sandbox.transcript(w.project, w.expert))),
+                "the expert's transcript is untouched");
+    }
+
+    /** Every window name on the user's default tmux server, if one runs ("" when none does). */
+    private static String defaultServerWindows() throws Exception {
+        Process p = new ProcessBuilder("tmux", "list-windows", "-a", "-F", "#{window_name}").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.waitFor() == 0 ? out : "";
     }
 }
