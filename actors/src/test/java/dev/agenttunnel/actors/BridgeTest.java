@@ -94,6 +94,12 @@ class BridgeTest {
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }
 
+    /** Stops the bridge and starts a new one on the same files with {@code extraConfig}. */
+    void restart(String extraConfig) throws Exception {
+        bridge.stop().toCompletableFuture().join();
+        start(extraConfig);
+    }
+
     String say(ChatUser who, String channel, ChatEvent.ChannelKind kind, String text) {
         String id = "m" + (++messages);
         bridge.gateway().accept(new ChatEvent(id, channel, kind, kind == ChatEvent.ChannelKind.THREAD ? CHANNEL : "", who, text, List.of()));
@@ -134,8 +140,7 @@ class BridgeTest {
 
     @Test
     void anIdleWindowIsReapedAfterItsTtlAndTheNextQuestionStillRuns() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("limits.pane_idle_ttl_min = 0.005"); // 300 ms
+        restart("limits.pane_idle_ttl_min = 0.005"); // 300 ms
         forks.window = "payments-0001";
         String thread = open("payments first");
         forks.awaitTurn(1).answer("fork-1", "one");
@@ -156,13 +161,11 @@ class BridgeTest {
 
     @Test
     void aThreadWhoseBackendThisDaemonCannotRunIsToldSoAndGivesItsPermitBack() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("limits.max_concurrent = 1");
+        restart("limits.max_concurrent = 1");
         String headless = open("payments first");
         forks.awaitTurn(1).answer("fork-1", "one");
         awaitFork(headless, "fork-1");
-        bridge.stop().toCompletableFuture().join();
-        start("tunnel.backend = \"tmux\"\nlimits.max_concurrent = 1"); // new threads are tmux, which this bridge lacks
+        restart("tunnel.backend = \"tmux\"\nlimits.max_concurrent = 1"); // new threads are tmux, which this bridge lacks
 
         String tmux = open("payments second");
         chat.awaitPost(tmux, "⚠️ This thread cannot be answered here: the tmux backend is not available in this daemon");
@@ -173,8 +176,7 @@ class BridgeTest {
 
     @Test
     void forksWithoutAWindowAreNeverReaped() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("limits.pane_idle_ttl_min = 0.005");
+        restart("limits.pane_idle_ttl_min = 0.005");
         String thread = open("payments first");
         forks.awaitTurn(1).answer("fork-1", "one");
         chat.awaitPost(thread, "one");
@@ -230,8 +232,7 @@ class BridgeTest {
 
     @Test
     void sideChatBotsAndStrangersAreIgnored() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("discord.allowed_user_ids = [1]");
+        restart("discord.allowed_user_ids = [1]");
         String thread = open("payments hi");
         forks.awaitTurn(1).answer("fork-1", "hello");
         chat.awaitPost(thread, "hello");
@@ -310,8 +311,7 @@ class BridgeTest {
         String thread = open("payments hi");
         forks.awaitTurn(1).answer("fork-1", "hello");
         chat.awaitPost(thread, "hello");
-        bridge.stop().toCompletableFuture().join();
-        start("");
+        restart("");
         say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "still there?");
         ScriptedForks.Turn turn = forks.awaitTurn(1);
         assertEquals("fork-1", turn.request.turn().resumeId());
@@ -330,8 +330,7 @@ class BridgeTest {
 
     @Test
     void theGlobalCapHoldsTurnsBack() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("limits.max_concurrent = 1");
+        restart("limits.max_concurrent = 1");
         String a = open("payments one");
         ScriptedForks.Turn first = forks.awaitTurn(1);
         say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments two");
@@ -344,8 +343,7 @@ class BridgeTest {
 
     @Test
     void aRefusedTurnGivesItsPermitBack() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("limits.max_concurrent = 1");
+        restart("limits.max_concurrent = 1");
         publish("root", "expert-2", AccessLevel.ALL);
         String refused = open("root first");
         chat.awaitPost(refused, "allow_skip_permissions");
@@ -370,8 +368,7 @@ class BridgeTest {
 
     @Test
     void directMessagesBindToAHandleFollowUpAndRebind() throws Exception {
-        bridge.stop().toCompletableFuture().join();
-        start("discord.respond_to_dms = true");
+        restart("discord.respond_to_dms = true");
         publish("ops", "expert-ops", AccessLevel.READ);
         say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "hello there");
         chat.awaitPost("dm-1", "Start with a handle");
