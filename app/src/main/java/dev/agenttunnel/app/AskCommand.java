@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "ask", mixinStandardHelpOptions = true,
         description = {"Ask a published session a question from this terminal, through a private fork of it.",
-            "The answer goes to stdout; [fork=<id> new|follow-up] goes to stderr."})
+            "The answer goes to stdout; [fork=<id> new|follow-up] goes to stderr.",
+            "The fork always runs headless (claude -p per question), whatever [tunnel] backend says."})
 final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUESTION", description = "The question (quote it).")
     String question;
@@ -116,10 +117,7 @@ final class AskCommand implements Callable<Integer> {
         RegistryRecord target = registry.get(handle).orElseThrow(() -> new CommandFailure(ExitCodes.REFUSED,
                 "No live handle '" + dev.agenttunnel.core.Handles.normalise(handle) + "'. `agent-tunnel published` lists the live "
                         + "handles; the owner publishes a session by typing >share in it."));
-        if (settings.tunnel().backend() != Backend.HEADLESS) {
-            throw new CommandFailure(ExitCodes.REFUSED, "The " + settings.tunnel().backend()
-                    + " backend is not available in this version; set backend = \"headless\" under [tunnel].");
-        }
+        // Always headless, whatever [tunnel] backend says: a window of this short-lived command would outlive it.
         return store.bind(key, target.handle(), target.sessionId(), target.cwd(), Backend.HEADLESS, target.configDir(),
                 target.access(), "cli");
     }

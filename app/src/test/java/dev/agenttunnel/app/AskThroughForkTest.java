@@ -97,4 +97,14 @@ class AskThroughForkTest {
         assertEquals(seen, world.api.messageRequests().size());
         assertTrue(world.cli("published").out().contains("No live handles"));
     }
+
+    @Test
+    void withTheTmuxBackendConfiguredAskStillAnswersHeadless() throws Exception {
+        Files.writeString(world.config, Files.readString(world.config).replace("[tunnel]\n", "[tunnel]\nbackend = \"tmux\"\n"));
+        world.api.script(Scripts.echo());
+        TunnelWorld.CliResult r = world.cli("ask", "still there?", "--handle", "payments", "--thread", "t3");
+        assertEquals(0, r.code(), r.describe());
+        assertTrue(r.out().contains("echo: still there?"), r.describe());
+        assertTrue(!world.tmux("list-windows", "-F", "#{window_name}").contains("payments-"), "no tmux window for a one-shot question");
+    }
 }
