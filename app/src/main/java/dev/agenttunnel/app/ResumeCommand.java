@@ -62,6 +62,12 @@ final class ResumeCommand implements Callable<Integer> {
         Path claude = Executables.find(settings.claude().binary(), ctx.env()).orElseThrow(() -> new CommandFailure(
                 ExitCodes.CLAUDE_FAILED, "claude (" + settings.claude().binary() + ") not found. Install Claude Code, "
                         + "or set binary under [claude] in config.toml to its full path."));
+        ForkWindows windows = ForkWindows.of(settings, ctx.env());
+        if (windows.isLive(chosen, settings.tunnel().backend(), windows.live())) {
+            ctx.err().println("Note: this fork also runs in window " + ForkWindows.windowOf(chosen) + " of the private tmux server, and "
+                    + "two claudes on one fork write one transcript. `agent-tunnel watch` shows that window; `agent-tunnel forget "
+                    + "--thread " + chosen.threadKey() + "` closes it.");
+        }
         ctx.out().flush();
         ctx.err().flush();
         try {

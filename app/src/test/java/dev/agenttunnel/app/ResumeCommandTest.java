@@ -92,6 +92,17 @@ class ResumeCommandTest {
     }
 
     @Test
+    void resumingAForkWhoseTmuxWindowIsLiveSaysSo() throws Exception {
+        threads.fork("th:3", "ops", project, work.toString(), Backend.TMUX, OLDER, "ops-0003", "ann", Instant.now());
+        world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", "ops-0003");
+
+        TunnelWorld.CliResult r = world.cli("resume", "ops");
+
+        assertEquals(7, r.code(), r.describe());
+        assertTrue(r.err().contains("this fork also runs in window ops-0003") && r.err().contains("forget --thread th:3"), r.describe());
+    }
+
+    @Test
     void forkPicksTheForkByIdPrefix() throws Exception {
         seedTwoForks();
 
