@@ -52,6 +52,7 @@ public final class BridgeBenchmark {
         List<Double> floor = floor(stub, 50);
         double floorP50 = BenchTable.percentile(floor, 50);
         BenchTable rows = new BenchTable();
+        String cpu = null;
         rows.add("floor: spawn the stub directly", floor, 0, "—");
         try (DiscordEmulator discord = DiscordEmulator.start()) {
             String channel = discord.createTextChannel("bench");
@@ -70,7 +71,9 @@ public final class BridgeBenchmark {
 
             Daemon many = Daemon.start(settings(dir, discord, channel, stub, registry, 100, env), env, discord.token());
             run(discord, answers, channel, user, 20, 3);
+            CpuTime before = CpuTime.now();
             Run parallel = run(discord, answers, channel, user, 100, 5);
+            CpuTime spent = CpuTime.now().minus(before);
             many.stop();
             rows.add("100 threads × 5 (end to end)", parallel.millis, parallel.lost.get(), "—");
             rows.add("100 threads: opening questions", parallel.openers, 0, "—");
@@ -78,9 +81,39 @@ public final class BridgeBenchmark {
             List<Double> followUps = new ArrayList<>(parallel.millis);
             parallel.openers.forEach(followUps::remove);
             rows.add("100 threads: follow-ups only, overhead", minus(followUps, floorP50), parallel.lost.get(), "—");
+            int turns = parallel.millis.size();
+            cpu = String.format(java.util.Locale.ROOT, "CPU per turn at 100 threads: %.2f ms in this JVM (daemon, JDA and the emulator) "
+                    + "+ %.2f ms in the stub processes; with %d cores, 100 turns at once need at least %.0f ms of wall time.",
+                    spent.selfSeconds() * 1000 / turns, spent.childrenSeconds() * 1000 / turns, Runtime.getRuntime().availableProcessors(),
+                    100 * (spent.selfSeconds() + spent.childrenSeconds()) * 1000 / turns / Runtime.getRuntime().availableProcessors());
         }
         rows.print();
+        if (cpu != null) {
+            System.out.println(cpu);
+        }
         System.exit(0);
+    }
+
+    /**
+     * CPU seconds of this JVM (daemon, JDA and emulator alike) and of its finished child processes (the stubs), from
+     * {@code /proc/self/stat}; all zero where there is no such file.
+     */
+    private record CpuTime(double selfSeconds, double childrenSeconds) {
+        static CpuTime now() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double tick = 100.0; // USER_HZ on Linux
+                return new CpuTime((Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick,
+                        (Long.parseLong(f[13]) + Long.parseLong(f[14])) / tick);
+            } catch (java.io.IOException | RuntimeException e) {
+                return new CpuTime(0, 0);
+            }
+        }
+
+        CpuTime minus(CpuTime earlier) {
+            return new CpuTime(selfSeconds - earlier.selfSeconds, childrenSeconds - earlier.childrenSeconds);
+        }
     }
 
     private record Run(List<Double> millis, List<Double> openers, AtomicInteger lost) {
