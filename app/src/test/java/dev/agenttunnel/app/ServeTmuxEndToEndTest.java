@@ -55,7 +55,7 @@ class ServeTmuxEndToEndTest {
 
     @Test
     void anIdleWindowIsReapedAndTheNextFollowUpResumesTheSameForkColdWithItsContext() throws Exception {
-        startTmuxDaemon("pane_idle_ttl_min = 0.03\n"); // 1.8 s
+        startTmuxDaemon("pane_idle_ttl_min = 0.05\n"); // 3 s: time to see the window before it goes
         String thread = w.openThread(w.alice, "payments what is the settlement time?");
         w.awaitBot(thread, "what is the settlement time?");
         String fork = Eventually.await(ServeWorld.WAIT, "the fork recorded", () -> store().get("th:" + thread)
