@@ -318,15 +318,17 @@ public final class Conversation {
         return nextOrIdle();
     }
 
+    /** The next queued question, or idle with the reaper armed for the window the fork keeps (if any). */
     private Behavior<Command> nextOrIdle() {
-        Ask next = queue.pollFirst();
-        if (next != null) {
-            return startTurn(next);
-        }
-        if (!window.isEmpty()) {
+        if (queue.isEmpty() && !window.isEmpty()) {
             reaper.tell(new Reaper.Arm(threadKey, context.getSelf()));
         }
-        return idle();
+        return next();
+    }
+
+    private Behavior<Command> next() {
+        Ask next = queue.pollFirst();
+        return next == null ? idle() : startTurn(next);
     }
 
     private boolean reap(Backend reapedBackend, String reapedWindow) {
@@ -345,11 +347,8 @@ public final class Conversation {
         } else if (reaped.closed()) {
             context.getLog().info("Reaped 1 idle window(s): {} of [{}] {}", window, threadKey, boundUnder.handle());
         }
-        if (closeRequested) {
-            return closing();
-        }
-        Ask next = queue.pollFirst();
-        return next == null ? idle() : startTurn(next);
+        // Not re-armed: the window is gone (or was), and the next turn's end arms the reaper again.
+        return closeRequested ? closing() : next();
     }
 
     private Behavior<Command> enqueue(Ask ask) {

@@ -61,7 +61,7 @@ record ForkRow(
         if (thread.effectiveBackend(configured) != Backend.TMUX) {
             return "-";
         }
-        return liveWindows.contains(ForkWindows.windowOf(thread)) ? "live" : "idle";
+        return ForkWindows.isLive(thread, configured, liveWindows) ? "live" : "idle";
     }
 
     /** {@code <project folder name>[ [<config dir name>]]}. */

@@ -52,7 +52,7 @@ final class ForkWindows {
     }
 
     /** Whether {@code thread} runs on tmux and its window is alive. */
-    boolean isLive(ThreadRecord thread, Backend configured, Set<String> live) {
+    static boolean isLive(ThreadRecord thread, Backend configured, Set<String> live) {
         return thread.effectiveBackend(configured) == Backend.TMUX && live.contains(windowOf(thread));
     }
 

@@ -65,16 +65,13 @@ final class ForksCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         ctx.out().println("agent-tunnel forks");
-        List<String> columns = List.of("Handle", "Access", "Asker", "Last active", "Turns", "Status", "Project", "Fork");
-        TextTable table = new TextTable(manage ? java.util.stream.Stream.concat(java.util.stream.Stream.of("#"), columns.stream()).toList()
-                : columns);
+        TextTable table = new TextTable(numbered("#", List.of("Handle", "Access", "Asker", "Last active", "Turns", "Status",
+                "Project", "Fork")));
         for (int i = 0; i < rows.size(); i++) {
             ForkRow row = rows.get(i);
             ThreadRecord t = row.thread();
-            List<String> cells = List.of(dash(t.handle()), ForkRow.accessLabel(t.access()), dash(t.asker()), row.lastActive(), row.turns(),
-                    ForkRow.statusLabel(row.status()), row.project(), row.fork());
-            table.row(manage ? java.util.stream.Stream.concat(java.util.stream.Stream.of(String.valueOf(i + 1)), cells.stream()).toList()
-                    : cells);
+            table.row(numbered(String.valueOf(i + 1), List.of(dash(t.handle()), ForkRow.accessLabel(t.access()), dash(t.asker()),
+                    row.lastActive(), row.turns(), ForkRow.statusLabel(row.status()), row.project(), row.fork())));
         }
         table.print(ctx.out());
         return manage ? manage(settings, rows, ctx.terminal().orElseThrow()) : ExitCodes.OK;
@@ -128,6 +125,16 @@ final class ForksCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** With --manage, the cells behind a first column that numbers the rows for the picker. */
+    private List<String> numbered(String number, List<String> cells) {
+        if (!manage) {
+            return cells;
+        }
+        List<String> all = new java.util.ArrayList<>(List.of(number));
+        all.addAll(cells);
+        return all;
     }
 
     private static String dash(String s) {

@@ -53,7 +53,9 @@ final class ResumeCommand implements Callable<Integer> {
         if (forks.isEmpty()) {
             throw new CommandFailure(ExitCodes.REFUSED, "No fork sessions for handle '" + key + "'. `agent-tunnel forks` lists them.");
         }
-        ThreadRecord chosen = forkPrefix != null ? byPrefix(forks, key) : mostRecent(forks, settings);
+        ForkWindows windows = ForkWindows.of(settings, ctx.env());
+        java.util.Set<String> live = windows.live();
+        ThreadRecord chosen = forkPrefix != null ? byPrefix(forks, key) : mostRecent(forks, settings, live);
         Path project = Path.of(chosen.projectDir());
         if (chosen.projectDir().isEmpty() || !Files.isDirectory(project)) {
             throw new CommandFailure(ExitCodes.REFUSED, "Cannot enter " + (chosen.projectDir().isEmpty() ? "the fork's project" : project)
@@ -62,8 +64,7 @@ final class ResumeCommand implements Callable<Integer> {
         Path claude = Executables.find(settings.claude().binary(), ctx.env()).orElseThrow(() -> new CommandFailure(
                 ExitCodes.CLAUDE_FAILED, "claude (" + settings.claude().binary() + ") not found. Install Claude Code, "
                         + "or set binary under [claude] in config.toml to its full path."));
-        ForkWindows windows = ForkWindows.of(settings, ctx.env());
-        if (windows.isLive(chosen, settings.tunnel().backend(), windows.live())) {
+        if (ForkWindows.isLive(chosen, settings.tunnel().backend(), live)) {
             ctx.err().println("Note: this fork also runs in window " + ForkWindows.windowOf(chosen) + " of the private tmux server, and "
                     + "two claudes on one fork write one transcript. `agent-tunnel watch` shows that window; `agent-tunnel forget "
                     + "--thread " + chosen.threadKey() + "` closes it.");
@@ -88,10 +89,9 @@ final class ResumeCommand implements Callable<Integer> {
     }
 
     /** The most recent fork; when there are several, stderr shows them all and how to pick another. */
-    private ThreadRecord mostRecent(List<ThreadRecord> forks, Settings settings) {
+    private ThreadRecord mostRecent(List<ThreadRecord> forks, Settings settings, java.util.Set<String> live) {
         if (forks.size() > 1) {
             double now = Clock.systemUTC().millis() / 1000.0;
-            java.util.Set<String> live = ForkWindows.of(settings, ctx.env()).live();
             ctx.err().println("handle '" + forks.getFirst().handle() + "' has " + forks.size()
                     + " forks (resuming the most recent, ←):");
             for (ThreadRecord fork : forks) {

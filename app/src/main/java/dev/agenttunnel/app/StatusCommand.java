@@ -39,10 +39,9 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         double now = Clock.systemUTC().millis() / 1000.0;
-        ForkWindows windows = ForkWindows.of(settings, ctx.env());
-        java.util.Set<String> live = windows.live();
+        java.util.Set<String> live = ForkWindows.of(settings, ctx.env()).live();
         threads.forEach(t -> ctx.out().println(line(t, settings.tunnel().backend(), now,
-                windows.isLive(t, settings.tunnel().backend(), live))));
+                ForkWindows.isLive(t, settings.tunnel().backend(), live))));
         return ExitCodes.OK;
     }
 

@@ -171,10 +171,7 @@ class ForksCommandTest {
         assertEquals(ExitCodes.REFUSED, piped.waitFor(), said);
         assertTrue(said.contains("--manage needs an interactive terminal"), said);
 
-        java.util.Map<String, String> env = new java.util.HashMap<>(world.env());
-        env.put("TERM", "xterm-256color");
-        com.pty4j.PtyProcess person = new com.pty4j.PtyProcessBuilder(command).setEnvironment(env)
-                .setDirectory(world.sandbox.root().toString()).setInitialColumns(160).setInitialRows(40).start();
+        com.pty4j.PtyProcess person = world.atTerminal("forks", "--manage");
         try {
             TerminalScreen screen = new TerminalScreen(person.getInputStream());
             java.time.Duration wait = java.time.Duration.ofSeconds(30);

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pty4j.PtyProcess;
-import com.pty4j.PtyProcessBuilder;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.testkit.Eventually;
 import dev.agenttunnel.testkit.Reply;
 import dev.agenttunnel.testkit.Scripts;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -148,12 +145,7 @@ class ServeTmuxEndToEndTest {
         w.awaitBot(thread, "hello");
         String window = forkWindow().orElseThrow(() -> new AssertionError("no fork window: " + windows()));
 
-        Map<String, String> env = new HashMap<>(w.world.env());
-        env.put("TERM", "xterm-256color");
-        PtyProcess watch = new PtyProcessBuilder(new String[] {w.world.bin.resolve("agent-tunnel").toString(), "watch",
-                "--config", w.world.config.toString()})
-                .setEnvironment(env).setDirectory(w.world.sandbox.root().toString())
-                .setInitialColumns(160).setInitialRows(40).start();
+        PtyProcess watch = w.world.atTerminal("watch");
         try {
             TerminalScreen screen = new TerminalScreen(watch.getInputStream());
             screen.await(ServeWorld.WAIT, text -> text.contains(window), "the fork's window in the status line");

@@ -122,6 +122,20 @@ final class TunnelWorld implements AutoCloseable {
         return new CliResult(code, out.toString(), err.toString());
     }
 
+    /**
+     * Starts {@code agent-tunnel args… --config <world config>} (this build's launcher) in a 160×40 pseudo-terminal,
+     * as a person would run it, with this world's environment.
+     */
+    com.pty4j.PtyProcess atTerminal(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("agent-tunnel").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--config", config.toString()));
+        Map<String, String> env = new HashMap<>(env());
+        env.put("TERM", "xterm-256color");
+        return new com.pty4j.PtyProcessBuilder(command.toArray(String[]::new)).setEnvironment(env)
+                .setDirectory(sandbox.root().toString()).setInitialColumns(160).setInitialRows(40).start();
+    }
+
     record CliResult(int code, String out, String err) {
         String describe() {
             return "exit " + code + "\n--- stdout\n" + out + "\n--- stderr\n" + err;

@@ -27,26 +27,16 @@ public final class TmuxFork implements ForkBackend {
     private static final Duration REPLY_MARGIN = Duration.ofSeconds(30);
 
     private final TmuxForks hub;
-    private final String threadKey;
     private final String windowName;
     private final ActorRef<TmuxSession.Command> session;
 
-    TmuxFork(TmuxForks hub, String threadKey, String windowName, ActorRef<TmuxSession.Command> session) {
+    TmuxFork(TmuxForks hub, String windowName, ActorRef<TmuxSession.Command> session) {
         this.hub = hub;
-        this.threadKey = threadKey;
         this.windowName = windowName;
         this.session = session;
     }
 
-    public String threadKey() {
-        return threadKey;
-    }
-
     /** The name of this thread's window on the private server. */
-    public String windowName() {
-        return windowName;
-    }
-
     @Override
     public String tmuxWindow() {
         return windowName;
@@ -78,15 +68,7 @@ public final class TmuxFork implements ForkBackend {
 
     /** Whether this thread has a window whose claude still runs (the next turn can be warm). Blocks briefly. */
     public boolean hasLiveWindow() {
-        try {
-            return AskPattern.<TmuxSession.Command, Boolean>ask(session, TmuxSession.QueryLive::new, CONTROL_WAIT, hub.scheduler())
-                    .toCompletableFuture().get(CONTROL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false; // the session is gone, so is its window
-        }
+        return awaitReply(TmuxSession.QueryLive::new).orElse(false); // no reply: the session is gone, so is its window
     }
 
     /**
@@ -94,22 +76,24 @@ public final class TmuxFork implements ForkBackend {
      * fork's transcript stays, so the next turn resumes it cold with its context. Blocks until the window is gone.
      */
     public void release(String why) {
-        awaitRelease(why, false);
+        this.<Done>awaitReply(replyTo -> new TmuxSession.Release(why, false, replyTo));
     }
 
     /** {@link #release}, and the session actor stops: the thread is forgotten. */
     void stop(String why) {
-        awaitRelease(why, true);
+        this.<Done>awaitReply(replyTo -> new TmuxSession.Release(why, true, replyTo));
     }
 
-    private void awaitRelease(String why, boolean stop) {
+    /** Asks the session and waits for its reply; empty when none comes (the session is gone, and its window with it). */
+    private <T> Optional<T> awaitReply(java.util.function.Function<ActorRef<T>, TmuxSession.Command> question) {
         try {
-            AskPattern.<TmuxSession.Command, Done>ask(session, replyTo -> new TmuxSession.Release(why, stop, replyTo), CONTROL_WAIT,
-                    hub.scheduler()).toCompletableFuture().get(CONTROL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.of(AskPattern.<TmuxSession.Command, T>ask(session, question::apply, CONTROL_WAIT, hub.scheduler())
+                    .toCompletableFuture().get(CONTROL_WAIT.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Optional.empty();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // The session is gone; its window went with it (it is closed when the actor stops).
+            return Optional.empty();
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.agenttunnel.tmux;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.typesafe.config.ConfigFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
 import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.claude.AccessRefusedException;
 import dev.agenttunnel.core.claude.ClaudeCommand;
@@ -130,7 +130,7 @@ public final class TmuxForks implements AutoCloseable {
                     // A bug in one step must not strand the thread: restart fresh (the window is closed on the way).
                     Behaviors.supervise(TmuxSession.create(this, name)).onFailure(RuntimeException.class, SupervisorStrategy.restart()),
                     "session-" + sessions.incrementAndGet(), DispatcherSelector.blocking());
-            return new TmuxFork(this, key, name, session);
+            return new TmuxFork(this, name, session);
         });
     }
 

@@ -63,14 +63,14 @@ class TmuxForkLifecycleTest {
         assertTrue(failed.message().startsWith("Timed out after 4 s"), failed.message());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 10);
         assertTrue(failed.forkSessionId().isPresent(), "the fork can be resumed");
-        assertFalse(rig.server().window(fork.windowName()).isPresent(), "the window is gone when the failure is told");
+        assertFalse(rig.server().window(fork.tmuxWindow()).isPresent(), "the window is gone when the failure is told");
     }
 
     @Test
     void anApiErrorEndsTheTurnWithClaudesWordsAndTheWindowServesTheNextTurn() throws Exception {
         TmuxFork fork = rig.forks().forThread("payments", "th:2");
         TurnOutcome.Answered first = rig.answered(fork.start(request(first(), "what word?")), TURN);
-        long pid = rig.server().window(fork.windowName()).orElseThrow().panePid();
+        long pid = rig.server().window(fork.tmuxWindow()).orElseThrow().panePid();
 
         TurnOutcome.Failed failed = Rig.failed(fork.start(request(resume(first.forkSessionId()), REFUSED)), TURN);
 
@@ -78,7 +78,7 @@ class TmuxForkLifecycleTest {
         assertEquals(Optional.of(first.forkSessionId()), failed.forkSessionId());
         TurnOutcome.Answered next = rig.answered(fork.start(request(resume(first.forkSessionId()), "try again")), TURN);
         assertTrue(next.text().endsWith("try again"), next.text());
-        assertEquals(pid, rig.server().window(fork.windowName()).orElseThrow().panePid(), "still the same claude");
+        assertEquals(pid, rig.server().window(fork.tmuxWindow()).orElseThrow().panePid(), "still the same claude");
     }
 
     @Test
@@ -92,7 +92,7 @@ class TmuxForkLifecycleTest {
         assertTrue(failed.message().contains("No conversation found with session ID: 11111111-2222-3333-4444-555555555555"),
                 failed.message());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 10, "not at the launch timeout");
-        assertFalse(rig.server().window(fork.windowName()).isPresent(), "the dead window was closed");
+        assertFalse(rig.server().window(fork.tmuxWindow()).isPresent(), "the dead window was closed");
     }
 
     @Test
@@ -105,7 +105,7 @@ class TmuxForkLifecycleTest {
 
         TurnOutcome.Failed failed = Rig.failed(slow, Duration.ofSeconds(10));
         assertEquals("The thread was closed.", failed.message());
-        assertFalse(rig.server().window(fork.windowName()).isPresent());
+        assertFalse(rig.server().window(fork.tmuxWindow()).isPresent());
     }
 
     @Test
@@ -140,7 +140,7 @@ class TmuxForkLifecycleTest {
     void threadsRunTheirTurnsAtTheSameTimeInWindowsOfTheirOwn() throws Exception {
         TmuxFork one = rig.forks().forThread("payments", "th:111115675");
         TmuxFork two = rig.forks().forThread("payments", "th:222225675");
-        assertNotEquals(one.windowName(), two.windowName());
+        assertNotEquals(one.tmuxWindow(), two.tmuxWindow());
 
         RunningTurn a = one.start(request(first(), "question one"));
         RunningTurn b = two.start(request(first(), "question two"));
@@ -158,7 +158,7 @@ class TmuxForkLifecycleTest {
     void aRestartedBackendClosesWindowsLeftByADeadDaemonButNotThoseOfALiveOne() throws Exception {
         TmuxFork fork = rig.forks().forThread("payments", "th:7");
         rig.answered(fork.start(request(first(), "what word?")), TURN);
-        TmuxServer.Window live = rig.server().window(fork.windowName()).orElseThrow();
+        TmuxServer.Window live = rig.server().window(fork.tmuxWindow()).orElseThrow();
         rig.server().setWindowOption(live.id(), TmuxServer.OWNER_OPTION, String.valueOf(ProcessHandle.current().pid()));
         TmuxServer.Window orphan = rig.server().newWindow("orphan", expert.project(), List.of("sleep", "60"));
         rig.server().setWindowOption(orphan.id(), TmuxServer.OWNER_OPTION, "999999999");
@@ -166,7 +166,7 @@ class TmuxForkLifecycleTest {
         rig.start(""); // a second backend on the same server, as `ask` next to `serve`
 
         assertFalse(rig.server().window("orphan").isPresent());
-        assertTrue(rig.server().window(fork.windowName()).isPresent());
+        assertTrue(rig.server().window(fork.tmuxWindow()).isPresent());
     }
 
     /**

@@ -73,8 +73,8 @@ class TmuxForkTest {
         assertEquals(List.of("Glob", "Grep", "Read"), seen.toolNames().stream()
                 .filter(name -> !name.equals("DeferredToolPlaceholder")).sorted().toList(), "read access tools only");
         assertTrue(fork.hasLiveWindow());
-        assertEquals("payments-th-1234567890123456789", fork.windowName());
-        assertTrue(rig.server().isAlive(fork.windowName()), "the window is on the private server");
+        assertEquals("payments-th-1234567890123456789", fork.tmuxWindow());
+        assertTrue(rig.server().isAlive(fork.tmuxWindow()), "the window is on the private server");
         assertArrayEquals(expertTranscript, Files.readAllBytes(rig.sandbox().transcript(project, expertId)),
                 "the expert's transcript is byte-identical");
     }
@@ -83,13 +83,13 @@ class TmuxForkTest {
     void followUpIsAnsweredInTheSameWindowAndFork() throws Exception {
         TmuxFork fork = rig.forks().forThread("payments", "th:42");
         TurnOutcome.Answered first = answered(fork.start(request(firstTurn(AccessLevel.READ), "what word?")));
-        TmuxServer.Window window = rig.server().window(fork.windowName()).orElseThrow();
+        TmuxServer.Window window = rig.server().window(fork.tmuxWindow()).orElseThrow();
 
         TurnOutcome.Answered second = answered(fork.start(request(followUp(first, AccessLevel.READ), "and spell it backwards?")));
 
         assertEquals(first.forkSessionId(), second.forkSessionId());
         assertTrue(second.text().endsWith("] and spell it backwards?"), second.text());
-        TmuxServer.Window after = rig.server().window(fork.windowName()).orElseThrow();
+        TmuxServer.Window after = rig.server().window(fork.tmuxWindow()).orElseThrow();
         assertEquals(window.id(), after.id());
         assertEquals(window.panePid(), after.panePid(), "the same claude answered");
         String context = rig.lastMain().allText();
@@ -158,7 +158,7 @@ class TmuxForkTest {
 
         assertTrue(failed.message().contains("folder-trust dialog") && failed.message().contains("auto_trust"), failed.message());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 20, "seen on screen, not at the timeout");
-        assertFalse(rig.server().window(fork.windowName()).isPresent(), "the blocked window was closed");
+        assertFalse(rig.server().window(fork.tmuxWindow()).isPresent(), "the blocked window was closed");
         assertTrue(rig.api().mainRequests().isEmpty(), "nothing reached the model");
     }
 
@@ -169,7 +169,7 @@ class TmuxForkTest {
         var slow = fork.start(request(followUp(first, AccessLevel.READ), SLOW + " think hard"));
         rig.api().awaitRequest(r -> r.isMainConversation() && r.lastUserText().contains(SLOW), Duration.ofSeconds(30));
 
-        rig.server().killWindow(fork.windowName());
+        rig.server().killWindow(fork.tmuxWindow());
 
         TurnOutcome.Failed failed = failed(slow, Duration.ofSeconds(10));
         assertTrue(failed.message().contains("window was closed"), failed.message());
@@ -202,12 +202,12 @@ class TmuxForkTest {
     void anAccessChangeRestartsTheWindowOnTheSameForkWithTheNewTools() throws Exception {
         TmuxFork fork = rig.forks().forThread("payments", "th:12");
         TurnOutcome.Answered first = answered(fork.start(request(firstTurn(AccessLevel.READ), "what word?")));
-        long readPid = rig.server().window(fork.windowName()).orElseThrow().panePid();
+        long readPid = rig.server().window(fork.tmuxWindow()).orElseThrow().panePid();
 
         TurnOutcome.Answered second = answered(fork.start(request(followUp(first, AccessLevel.WRITE), "now write it down")));
 
         assertEquals(first.forkSessionId(), second.forkSessionId());
-        assertNotEquals(readPid, rig.server().window(fork.windowName()).orElseThrow().panePid(), "a new claude");
+        assertNotEquals(readPid, rig.server().window(fork.tmuxWindow()).orElseThrow().panePid(), "a new claude");
         assertTrue(rig.lastMain().toolNames().contains("Write"), rig.lastMain().toolNames().toString());
         assertTrue(rig.lastMain().allText().contains("PELICAN"));
     }
