@@ -70,8 +70,10 @@ class TmuxServerTest {
         LinkedBlockingQueue<HookInbox.Event> events = new LinkedBlockingQueue<>();
         try (HookInbox inbox = HookInbox.open(dir.resolve("run"), events::add)) {
             server.ensureSession();
-            TmuxServer.Window window = server.newWindow("dies", dir, List.of("/bin/sh", "-c", "sleep 0.5; exit 3"));
+            // It ends only when told (Enter), after the hook is set: a timed exit could beat the hook on a loaded machine.
+            TmuxServer.Window window = server.newWindow("dies", dir, List.of("/bin/sh", "-c", "read line; exit 3"));
             server.setWindowHook(window.id(), "pane-died", inbox.exitNotice("t0k3n"));
+            server.pressEnter("dies");
 
             HookInbox.Event exit = events.poll(10, TimeUnit.SECONDS);
             assertNotNull(exit, "no exit notice within 10 s");
