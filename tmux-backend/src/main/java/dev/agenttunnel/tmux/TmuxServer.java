@@ -173,6 +173,18 @@ public final class TmuxServer {
         return window(name).map(Window::paneDead).orElse(false);
     }
 
+    /**
+     * Makes the server collect the exit status of panes whose program ended without tmux noticing. tmux before 3.5,
+     * built with utempter (Debian's is), can lose a pane's SIGCHLD: when the pane's terminal closes it runs utempter's
+     * helper under a SIGCHLD handler of utempter's own, and a program that ends in that moment stays a zombie — the pane
+     * shows as dead, but with no exit status and no {@code pane-died} hook, ever (seen here with 3.3a about once in 30
+     * new servers under load). Any child of the server that ends makes tmux reap every finished child, so this runs
+     * {@code true} through {@code run-shell}; harmless when nothing was lost, and a server that is gone is fine.
+     */
+    public void reapLostChildren() throws TmuxException {
+        call(null, "run-shell", "true");
+    }
+
     /** The visible screen of the window's pane as plain text. */
     public String capture(String name) throws TmuxException {
         return run("capture-pane", "-p", "-t", target(name));

@@ -93,9 +93,14 @@ final class TmuxSession {
     private record ReadAnswer(long turn) implements Command {
     }
 
+    private record CheckPane(long turn) implements Command {
+    }
+
     static final Duration SUBMIT_WAIT = Duration.ofSeconds(3);
     static final int ENTER_PRESSES = 3;
     static final Duration SETTLE_LIMIT = Duration.ofSeconds(5);
+    /** How often a running turn looks whether claude's pane died unannounced (see {@link TmuxServer#reapLostChildren}). */
+    static final Duration PANE_CHECK = Duration.ofSeconds(2);
     private static final int SCREEN_LINES = 15;
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -103,6 +108,7 @@ final class TmuxSession {
     private static final String LAUNCH_TIMER = "launch";
     private static final String SUBMIT_TIMER = "submit";
     private static final String READ_TIMER = "read";
+    private static final String PANE_TIMER = "pane";
 
     private enum Phase { LAUNCHING, SUBMITTING, ANSWERING, SETTLING }
 
@@ -124,6 +130,7 @@ final class TmuxSession {
         String lastMessage = "";
         long settleStarted;
         int settleReads;
+        boolean paneSeenDead;
 
         Turn(long id, TurnRequest request, ActorRef<TurnOutcome> replyTo) {
             this.id = id;
@@ -200,6 +207,7 @@ final class TmuxSession {
                 .onMessage(Hooked.class, this::onHookDuringTurn)
                 .onMessage(WindowClosed.class, this::onWindowClosedDuringTurn)
                 .onMessage(TurnTimedOut.class, this::onTurnTimedOut)
+                .onMessage(CheckPane.class, this::onCheckPane)
                 .onMessage(Cancel.class, this::onCancel)
                 .onMessage(Release.class, this::onRelease)
                 .onMessage(Ask.class, this::refuseWhileBusy)
@@ -220,6 +228,7 @@ final class TmuxSession {
         }
         turn = new Turn(++turns, ask.request(), ask.replyTo());
         timers.startSingleTimer(TURN_TIMER, new TurnTimedOut(turn.id), ask.request().timeout());
+        timers.startTimerWithFixedDelay(PANE_TIMER, new CheckPane(turn.id), PANE_CHECK);
         try {
             List<String> flags = hub.command().flags(turn.request.turn());
             turn.project = CanonicalPaths.canonical(turn.request.turn().projectDir());
@@ -473,6 +482,36 @@ final class TmuxSession {
                 + (screen.isEmpty() ? "." : ". Its last words:\n" + screen), true);
     }
 
+    /**
+     * The backstop for an exit tmux missed: the pane-died hook normally ends the turn at once, but a tmux that lost the
+     * pane's SIGCHLD never fires it. A dead pane is seen here, tmux is made to reap it (so its status and the hook can
+     * still come), and if the turn still runs at the next check, it ends as claude's exit.
+     */
+    private Behavior<Command> onCheckPane(CheckPane check) {
+        if (check.turn() != turn.id || window == null || window.windowId().isEmpty()) {
+            return Behaviors.same();
+        }
+        Optional<TmuxServer.Window> pane;
+        try {
+            pane = server.windows().stream().filter(w -> w.id().equals(window.windowId())).findFirst();
+        } catch (TmuxException e) {
+            return Behaviors.same(); // the control client reports a server that went away
+        }
+        if (pane.isEmpty() || !pane.get().paneDead()) {
+            return Behaviors.same(); // a closed window is reported by the control client
+        }
+        if (!turn.paneSeenDead) {
+            turn.paneSeenDead = true;
+            try {
+                server.reapLostChildren();
+            } catch (TmuxException e) {
+                // The next check decides.
+            }
+            return Behaviors.same();
+        }
+        return exited(pane.get().exitStatus());
+    }
+
     private Behavior<Command> onTurnTimedOut(TurnTimedOut timedOut) {
         if (timedOut.turn() != turn.id) {
             return Behaviors.same();
@@ -555,7 +594,7 @@ final class TmuxSession {
     private Turn endTurn() {
         Turn done = turn;
         turn = null;
-        List.of(TURN_TIMER, LAUNCH_TIMER, SUBMIT_TIMER, READ_TIMER).forEach(timers::cancel);
+        List.of(TURN_TIMER, LAUNCH_TIMER, SUBMIT_TIMER, READ_TIMER, PANE_TIMER).forEach(timers::cancel);
         return done;
     }
 

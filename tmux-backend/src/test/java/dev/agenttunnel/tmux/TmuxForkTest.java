@@ -199,6 +199,24 @@ class TmuxForkTest {
     }
 
     @Test
+    void claudeDyingMidTurnFailsClearlyAlsoWhenTmuxNeverReportsItsExit() throws Exception {
+        TmuxFork fork = rig.forks().forThread("payments", "th:13");
+        var slow = fork.start(request(firstTurn(AccessLevel.READ), SLOW + " think hard"));
+        rig.api().awaitRequest(r -> r.isMainConversation() && r.lastUserText().contains(SLOW), Duration.ofSeconds(30));
+        TmuxServer.Window window = rig.server().window(fork.tmuxWindow()).orElseThrow();
+        // What a tmux that lost the pane's SIGCHLD does: no pane-died hook. Only the backend's own check can see the end.
+        rig.server().setWindowHook(window.id(), "pane-died", "run-shell -b true");
+
+        ProcessHandle.of(window.panePid()).orElseThrow().destroyForcibly();
+
+        TurnOutcome.Failed failed = failed(slow, Duration.ofSeconds(10));
+        assertTrue(failed.message().startsWith("claude exited") && failed.message().contains("before it answered"), failed.message());
+        assertFalse(rig.server().window(fork.tmuxWindow()).isPresent(), "the dead window was closed");
+        TurnOutcome.Answered next = answered(fork.start(request(firstTurn(AccessLevel.READ), "what word?")));
+        assertTrue(next.text().contains("what word?"), next.text());
+    }
+
+    @Test
     void anAccessChangeRestartsTheWindowOnTheSameForkWithTheNewTools() throws Exception {
         TmuxFork fork = rig.forks().forThread("payments", "th:12");
         TurnOutcome.Answered first = answered(fork.start(request(firstTurn(AccessLevel.READ), "what word?")));
