@@ -40,6 +40,8 @@ public final class ControlClient implements AutoCloseable {
     private final CompletableFuture<Void> attached = new CompletableFuture<>();
     private volatile String exitReason = "";
     private volatile boolean closing;
+    /** Set before the listener hears of the end, so whoever it tells finds this client no longer alive. */
+    private volatile boolean ended;
 
     private ControlClient(Process process, Listener listener) {
         this.process = process;
@@ -74,9 +76,12 @@ public final class ControlClient implements AutoCloseable {
         return client;
     }
 
-    /** Whether the client still runs and reports. */
+    /**
+     * Whether the client still runs and reports. False as soon as its output ended, though the process may take a
+     * moment longer to exit: a listener told of the end that attaches a new client must not find this one alive.
+     */
     public boolean isAlive() {
-        return process.isAlive() && !closing;
+        return !ended && !closing && process.isAlive();
     }
 
     /** Detaches (closing stdin ends a control client) and stops the process. Idempotent. */
@@ -102,6 +107,7 @@ public final class ControlClient implements AutoCloseable {
             exitReason = exitReason.isEmpty() ? "control client output broke: " + e.getMessage() : exitReason;
         } finally {
             String reason = closing ? "closed" : exitReason.isEmpty() ? "the tmux control client ended" : exitReason;
+            ended = true;
             attached.completeExceptionally(new TmuxException(reason));
             listener.ended(reason);
         }
