@@ -173,7 +173,12 @@ class DiscordEmulatorGatewayTest {
     private GatewayClient identified(int intents) throws Exception {
         GatewayClient client = new GatewayClient(discord.gatewayUrl());
         client.identify(discord.token(), intents);
-        client.awaitDispatch("READY");
+        try {
+            client.awaitDispatch("READY");
+        } catch (AssertionError e) {
+            // Seen once in CI-like runs: HELLO came, READY did not. Say whether the emulator saw the IDENTIFY at all.
+            throw new AssertionError(e.getMessage() + "; the emulator's gateway events: " + discord.gatewayEvents(), e);
+        }
         return client;
     }
 
