@@ -3,7 +3,7 @@
 # pinned version from npm in .cache/claude-code (git-ignored), installed when missing. It ships a native binary.
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-version=2.1.328
+version=2.1.332
 cache=$repo/.cache/claude-code
 
 if [[ -n ${CLAUDE_BIN:-} ]]; then
