@@ -1,6 +1,7 @@
 package dev.agenttunnel.actors;
 
 import dev.agenttunnel.core.chat.ChatPort;
+import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.fork.ForkBackend;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executor;
  * What the actor tree needs from the outside world, handed in by the composition root: the chat, the files,
  * the fork backends, and an executor for blocking file I/O (never the actors' own dispatcher).
  *
+ * @param command   the claude command line of this installation (its fence, its {@code all} gate)
  * @param botUserId the bridge's own user id in the chat, to tell a mention of the bot from side chat
  */
 public record BridgeDeps(
@@ -22,6 +24,7 @@ public record BridgeDeps(
         ThreadStore store,
         ForkBackends forks,
         Settings settings,
+        ClaudeCommand command,
         Executor blockingIo,
         Clock clock,
         String botUserId) {

@@ -1,6 +1,7 @@
 package dev.agenttunnel.actors;
 
-import dev.agenttunnel.actors.TurnPreparer.Preparation;
+import dev.agenttunnel.core.turn.TurnPreparer;
+import dev.agenttunnel.core.turn.TurnPreparer.Preparation;
 import dev.agenttunnel.core.chat.BridgeTexts;
 import dev.agenttunnel.core.claude.Persona;
 import dev.agenttunnel.core.config.Backend;
@@ -106,7 +107,7 @@ public final class Conversation {
         this.permits = permits;
         this.reaper = reaper;
         this.permitReplies = context.messageAdapter(TurnPermits.Granted.class, g -> new PermitGranted());
-        this.preparer = new TurnPreparer(deps);
+        this.preparer = new TurnPreparer(deps.store(), deps.registry(), deps.command(), deps.settings().tunnel().stateDir());
     }
 
     /**
@@ -189,7 +190,7 @@ public final class Conversation {
 
     private Preparation prepare() {
         try {
-            return preparer.prepare(threadKey, boundUnder);
+            return preparer.prepare(threadKey, java.util.Optional.of(boundUnder));
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }
@@ -208,7 +209,8 @@ public final class Conversation {
             return post(BridgeTexts.failed("Could not start the turn: " + rootMessage(prepared.failure())));
         }
         return switch (prepared.preparation()) {
-            case Preparation.Refused refused -> post(refused.text());
+            case Preparation.Refused refused -> post(BridgeTexts.failed(refused.reason()));
+            case Preparation.Rebound rebound -> post(BridgeTexts.restarted());
             case Preparation.Unbound unbound -> {
                 closeRequested = false;
                 abortReason = BridgeTexts.forgotten();

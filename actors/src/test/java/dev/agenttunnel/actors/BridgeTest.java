@@ -90,6 +90,7 @@ class BridgeTest {
             }
         };
         BridgeDeps deps = new BridgeDeps(chat, registry, store, backends, settings,
+                dev.agenttunnel.core.claude.ClaudeCommand.of(settings, dev.agenttunnel.core.Environment.current()),
                 Executors.newVirtualThreadPerTaskExecutor(), Clock.systemUTC(), "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }
@@ -134,7 +135,7 @@ class BridgeTest {
         chat.releasePosts();
         forks.awaitTurn(2).answer("fork-1", "second answer");
         chat.awaitPost(thread, "second answer");
-        assertEquals("Alice (via Discord) says:\nthird", forks.awaitTurn(3).request.question());
+        assertEquals("Relayed message — Alice (via Discord) says:\nthird", forks.awaitTurn(3).request.question());
         assertEquals(1, chat.count(c -> c.text().contains("Still working")), "the answer was already visible when 'third' came");
     }
 
@@ -188,7 +189,7 @@ class BridgeTest {
         String thread = open("payments what is X?");
         assertTrue(chat.calls().stream().anyMatch(c -> c.kind().equals("thread") && c.text().startsWith("payments: what is X?")));
         ScriptedForks.Turn turn = forks.awaitTurn(1);
-        assertEquals("Alice (via Discord) says:\nwhat is X?", turn.request.question());
+        assertEquals("Relayed message — Alice (via Discord) says:\nwhat is X?", turn.request.question());
         assertEquals("expert-1", turn.request.turn().resumeId());
         assertTrue(turn.request.turn().forkSession());
         turn.answer("fork-1", "X is the settlement batch.");
@@ -199,7 +200,7 @@ class BridgeTest {
         ScriptedForks.Turn second = forks.awaitTurn(2);
         assertEquals("fork-1", second.request.turn().resumeId());
         assertFalse(second.request.turn().forkSession());
-        assertTrue(second.request.question().startsWith("Bob (via Discord) says:"));
+        assertTrue(second.request.question().startsWith("Relayed message — Bob (via Discord) says:"));
     }
 
     @Test

@@ -1,9 +1,8 @@
 package dev.agenttunnel.app;
 
-import dev.agenttunnel.core.AccessLevel;
-import dev.agenttunnel.core.claude.AccessRefusedException;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.claude.ForkTurn;
+import dev.agenttunnel.core.claude.Persona;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.fork.TurnOutcome;
@@ -12,12 +11,10 @@ import dev.agenttunnel.core.registry.Registry;
 import dev.agenttunnel.core.registry.RegistryRecord;
 import dev.agenttunnel.core.store.ThreadRecord;
 import dev.agenttunnel.core.store.ThreadStore;
-import dev.agenttunnel.core.turn.AccessSync;
-import dev.agenttunnel.core.turn.TurnFolders;
+import dev.agenttunnel.core.turn.TurnPreparer;
+import dev.agenttunnel.core.turn.TurnPreparer.Preparation;
 import dev.agenttunnel.headless.HeadlessFork;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -67,26 +64,18 @@ final class AskCommand implements Callable<Integer> {
         ThreadStore store = new ThreadStore(settings.tunnel().statePath());
         String key = "cli:" + thread;
 
-        ThreadRecord record = binding(settings, registry, store, key);
-        record = syncAccess(registry, store, record);
-        ClaudeCommand claude = new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
-                java.util.Set.of(settings.discord().tokenEnv()));
-        try {
-            claude.checkAllowed(record.access());
-        } catch (AccessRefusedException e) {
-            throw new CommandFailure(ExitCodes.REFUSED, e.getMessage());
-        }
-        Path project = Path.of(record.projectDir());
-        ForkTurn turn = new ForkTurn(
-                record.hasFork() ? record.forkSessionId() : record.expertSessionId(),
-                !record.hasFork(),
-                record.access(),
-                project,
-                record.configDir(),
-                List.of(TurnFolders.prepareUploads(settings.tunnel().stateDir(), key)),
-                TurnFolders.prepareOutbox(project, key, record.access()));
+        binding(settings, registry, store, key);
+        ClaudeCommand claude = ClaudeCommand.of(settings, ctx.env());
+        Preparation preparation = new TurnPreparer(store, registry, claude, settings.tunnel().stateDir()).prepare(key, Optional.empty());
+        ThreadRecord record = switch (preparation) {
+            case Preparation.Ready ready -> ready.record();
+            case Preparation.Refused refused -> throw new CommandFailure(ExitCodes.REFUSED, refused.reason());
+            case Preparation.Rebound rebound -> throw new CommandFailure(ExitCodes.REFUSED, "Thread '" + thread + "' was bound anew meanwhile; ask again.");
+            case Preparation.Unbound unbound -> throw new CommandFailure(ExitCodes.REFUSED, "Thread '" + thread + "' was forgotten meanwhile; ask again.");
+        };
+        ForkTurn turn = ((Preparation.Ready) preparation).turn();
         TurnOutcome outcome = run(new HeadlessFork(claude, ctx.env()),
-                new TurnRequest(turn, question, settings.limits().answerTimeout()));
+                new TurnRequest(turn, Persona.fromTerminal(question), settings.limits().answerTimeout()));
         return switch (outcome) {
             case TurnOutcome.Answered answered -> {
                 store.recordFork(key, answered.forkSessionId(), "");
@@ -120,14 +109,6 @@ final class AskCommand implements Callable<Integer> {
         // Always headless, whatever [tunnel] backend says: a window of this short-lived command would outlive it.
         return store.bind(key, target.handle(), target.sessionId(), target.cwd(), Backend.HEADLESS, target.configDir(),
                 target.access(), "cli");
-    }
-
-    private static ThreadRecord syncAccess(Registry registry, ThreadStore store, ThreadRecord record) throws IOException {
-        AccessLevel level = AccessSync.levelFor(record, registry.get(record.handle()));
-        if (level == record.access()) {
-            return record;
-        }
-        return store.setAccess(record.threadKey(), level).orElse(record.withAccess(level));
     }
 
     private static TurnOutcome run(HeadlessFork fork, TurnRequest request) throws InterruptedException, CommandFailure {

@@ -54,11 +54,11 @@ final class Daemon {
             throw e;
         }
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
-        HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
-                java.util.Set.of(settings.discord().tokenEnv())), env);
+        ClaudeCommand command = ClaudeCommand.of(settings, env);
+        HeadlessFork headless = new HeadlessFork(command, env);
 
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
-                store, forks(headless, tmux), settings, blockingIo,
+                store, forks(headless, tmux), settings, command, blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {

@@ -55,6 +55,10 @@ final class DoctorCommand implements Callable<Integer> {
         if (settings.tunnel().backend() == Backend.TMUX) {
             check(Executables.find("tmux", ctx.env()).isPresent(), "tmux on PATH (backend = tmux)", "install tmux");
         }
+        ctx.out().println(dev.agenttunnel.core.claude.ForkFence.sandboxCanRun(ctx.env())
+                ? "  • Bash sandbox for bash-level forks: on (bubblewrap and socat found)"
+                : "  • Bash sandbox for bash-level forks: OFF — bubblewrap or socat is missing (apt-get install bubblewrap socat); "
+                        + "without it a colleague on a >share --dangerously-allow-bash handle can read and change everything your user can");
         ctx.out().println();
         ctx.out().println("backend=" + settings.tunnel().backend() + "  registry=" + settings.tunnel().registryPath());
         return finish();

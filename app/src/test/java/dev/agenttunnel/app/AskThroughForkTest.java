@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agenttunnel.core.claude.Persona;
 import dev.agenttunnel.hooks.ShareHookMain;
 import dev.agenttunnel.testkit.RecordedRequest;
 import dev.agenttunnel.testkit.Scripts;
@@ -54,7 +55,7 @@ class AskThroughForkTest {
 
         TunnelWorld.CliResult first = world.cli("ask", "How are amounts stored?", "--handle", "payments", "--thread", "t1");
         assertEquals(0, first.code(), first.describe());
-        assertTrue(first.out().contains("echo: How are amounts stored?"), first.describe());
+        assertTrue(first.out().contains("echo: " + Persona.fromTerminal("How are amounts stored?")), first.describe());
         Matcher m1 = FORK.matcher(first.err());
         assertTrue(m1.find() && m1.group(2).equals("new"), first.describe());
         String fork = m1.group(1);
@@ -104,7 +105,7 @@ class AskThroughForkTest {
         world.api.script(Scripts.echo());
         TunnelWorld.CliResult r = world.cli("ask", "still there?", "--handle", "payments", "--thread", "t3");
         assertEquals(0, r.code(), r.describe());
-        assertTrue(r.out().contains("echo: still there?"), r.describe());
+        assertTrue(r.out().contains("echo: " + Persona.fromTerminal("still there?")), r.describe());
         assertTrue(!world.tmux("list-windows", "-F", "#{window_name}").contains("payments-"), "no tmux window for a one-shot question");
     }
 }

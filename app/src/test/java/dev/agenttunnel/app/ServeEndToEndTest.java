@@ -52,7 +52,7 @@ class ServeEndToEndTest {
         assertTrue(w.discord.threads().stream().anyMatch(t -> t.id().equals(thread) && t.name().equals("payments: what is the settlement time?")));
         w.awaitBot(thread, "what is the settlement time?");
         assertTrue(w.world.api.mainRequests().stream().anyMatch(r -> r.allText().contains("milli-cents")
-                && r.allText().contains("Alice (via Discord) says:")), "the fork saw the expert's context and the asker");
+                && r.allText().contains("Relayed message — Alice (via Discord) says:")), "the fork saw the expert's context and the asker");
         String fork = forkOf(thread);
         assertNotEquals(w.expert, fork);
 
@@ -182,7 +182,7 @@ class ServeEndToEndTest {
         w.post(thread, w.alice, "still there?");
         w.awaitBot(thread, "after restart");
         assertEquals(fork, forkOf(thread));
-        assertTrue(w.world.api.mainRequests().getLast().allText().contains("Alice (via Discord) says:\nhi"));
+        assertTrue(w.world.api.mainRequests().getLast().allText().contains("Relayed message — Alice (via Discord) says:\nhi"));
     }
 
     @Test

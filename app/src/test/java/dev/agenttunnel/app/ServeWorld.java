@@ -30,6 +30,11 @@ final class ServeWorld implements AutoCloseable {
     private Daemon daemon;
 
     ServeWorld(String limitsToml, String claudeToml) throws Exception {
+        this(limitsToml, claudeToml, false);
+    }
+
+    /** @param asInstalled config, state and the project under HOME, as a user has them ({@link TunnelWorld}) */
+    ServeWorld(String limitsToml, String claudeToml, boolean asInstalled) throws Exception {
         discord = DiscordEmulator.start();
         channel = discord.createTextChannel("ask-the-experts");
         alice = discord.createUser("alice", "Alice");
@@ -40,12 +45,12 @@ final class ServeWorld implements AutoCloseable {
                 rest_url = "%s"
                 gateway_url = "%s"
                 token_file = "%s"
-                """.formatted(channel, discord.restUrl(), discord.gatewayUrl(), tokenFile()));
+                """.formatted(channel, discord.restUrl(), discord.gatewayUrl(), tokenFile()), asInstalled);
         if (!claudeToml.isEmpty()) {
             Files.writeString(world.config, Files.readString(world.config).replace("unset_api_key = false",
                     "unset_api_key = false\n" + claudeToml));
         }
-        project = world.project("payments-service");
+        project = asInstalled ? world.projectInHome("src/payments-service") : world.project("payments-service");
         expert = world.newSession(project, "Remember this: settlement runs at 02:15 UTC and amounts are in milli-cents.");
         share(">share payments");
     }

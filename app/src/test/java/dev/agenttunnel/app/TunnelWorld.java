@@ -40,12 +40,22 @@ final class TunnelWorld implements AutoCloseable {
     final String tmuxSession = "at-w-" + Long.toHexString(System.nanoTime());
 
     TunnelWorld(String extraToml) {
+        this(extraToml, false);
+    }
+
+    /**
+     * @param asInstalled lay the files out as for a user: {@code config.toml} in {@code ~/.config/agent-tunnel}, state and
+     *                    registry in {@code ~/.local/state/agent-tunnel} (else they lie in the sandbox's root)
+     */
+    TunnelWorld(String extraToml, boolean asInstalled) {
         api = FakeAnthropicApi.start();
         sandbox = ClaudeSandbox.create(api);
         bin = sandbox.newDirectory("bin");
-        registryPath = sandbox.root().resolve("state/registry.json");
-        config = sandbox.root().resolve("config.toml");
+        Path stateDir = asInstalled ? sandbox.home().resolve(".local/state/agent-tunnel") : sandbox.root().resolve("state");
+        registryPath = stateDir.resolve("registry.json");
+        config = asInstalled ? sandbox.home().resolve(".config/agent-tunnel/config.toml") : sandbox.root().resolve("config.toml");
         try {
+            Files.createDirectories(config.getParent());
             writeLauncher();
             Files.writeString(config, """
                     [tunnel]
@@ -57,7 +67,7 @@ final class TunnelWorld implements AutoCloseable {
                     unset_api_key = false
                     [limits]
                     answer_timeout_s = 120.0
-                    """.formatted(sandbox.root().resolve("state/state.json"), registryPath, tmuxSession, sandbox.claudeBinary())
+                    """.formatted(stateDir.resolve("state.json"), registryPath, tmuxSession, sandbox.claudeBinary())
                     + extraToml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,6 +93,13 @@ final class TunnelWorld implements AutoCloseable {
     /** A project folder, trusted by claude. */
     Path project(String name) {
         Path dir = sandbox.newDirectory(name);
+        sandbox.trust(dir);
+        return dir;
+    }
+
+    /** A project folder under HOME (e.g. {@code src/payments}), trusted by claude. */
+    Path projectInHome(String relative) {
+        Path dir = sandbox.newDirectory("home/" + relative);
         sandbox.trust(dir);
         return dir;
     }

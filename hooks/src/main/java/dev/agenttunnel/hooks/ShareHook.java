@@ -2,6 +2,7 @@ package dev.agenttunnel.hooks;
 
 import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.claude.ForkFence;
 import dev.agenttunnel.core.Handles;
 import dev.agenttunnel.core.registry.ConfigDirs;
 import dev.agenttunnel.core.registry.Registry;
@@ -159,11 +160,17 @@ public final class ShareHook {
                 + "`>share status` shows this, `>share off` stops sharing.");
     }
 
-    private static Optional<String> accessNote(AccessLevel level) {
+    private Optional<String> accessNote(AccessLevel level) {
         return Optional.ofNullable(switch (level) {
             case READ -> null;
             case WRITE -> Colours.yellow("Write access: colleagues' forks can edit files in this project.");
-            case BASH -> Colours.yellow("BASH access: colleagues' forks can run shell commands and edit files. Share it with trusted people only.");
+            case BASH -> Colours.yellow("BASH access: colleagues' forks can run shell commands and edit files. Share it with trusted people only. "
+                    + (ForkFence.sandboxCanRun(env)
+                            ? "Their commands run in claude's sandbox: writes only inside this project, no network, and "
+                                    + "your secrets and agent-tunnel's files unreadable."
+                            : "⚠️ claude's sandbox cannot run here (it needs bubblewrap and socat: apt-get install bubblewrap "
+                                    + "socat), so their commands can read and change everything your user can: ~/.ssh, "
+                                    + "credentials, other projects, agent-tunnel's own files."));
             case ALL -> Colours.yellow("🚨 FULL ACCESS: forks run with every permission skipped. The daemon refuses this level unless "
                     + "`allow_skip_permissions = true` is set under [claude] in its config.toml.");
         });

@@ -84,9 +84,7 @@ public final class HookInbox implements AutoCloseable {
         Path fifo = absolute.resolve("events");
         Files.deleteIfExists(fifo);
         mkfifo(fifo);
-        Path script = absolute.resolve("hook");
-        Files.writeString(script, hookScript(absolute), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        writeScript(absolute.resolve("hook"), hookScript(absolute));
         FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
         HookInbox inbox = new HookInbox(absolute, channel, sink);
         Thread.ofPlatform().daemon().name("hook-inbox").start(inbox::read);
@@ -103,6 +101,38 @@ public final class HookInbox implements AutoCloseable {
 
     public Path hookScript() {
         return script;
+    }
+
+    /**
+     * Checks, before a fork is launched, that the hook script is still ours: a regular file (not a link), private to
+     * us, holding exactly what we wrote. Anything else is replaced (the fence keeps forks out of this dir; this keeps
+     * whatever else got in from running inside another colleague's fork). Returns whether it had to be replaced.
+     */
+    public boolean verifyHookScript() throws IOException {
+        String expected = hookScript(dir);
+        boolean intact;
+        try {
+            intact = Files.isRegularFile(script, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && Files.getPosixFilePermissions(script, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            .equals(PosixFilePermissions.fromString("rwx------"))
+                    && Files.readString(script, StandardCharsets.UTF_8).equals(expected);
+        } catch (IOException e) {
+            intact = false;
+        }
+        if (!intact) {
+            writeScript(script, expected);
+        }
+        return !intact;
+    }
+
+    /** Writes the script afresh: whatever stood there (a link included) is removed, never written through. */
+    private static void writeScript(Path script, String text) throws IOException {
+        Files.deleteIfExists(script);
+        try (var out = Files.newByteChannel(script, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))) {
+            out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     }
 
     /** The command line claude runs for {@code event} of the launch {@code token}: no shell quoting surprises. */

@@ -83,7 +83,7 @@ public final class TmuxForks implements AutoCloseable {
     private TmuxForks(Settings settings, Environment env, TmuxServer server, Path runtimeDir) {
         this.settings = settings;
         this.env = env;
-        this.command = new ClaudeCommand(settings.claude(), settings.tunnel().platform());
+        this.command = ClaudeCommand.of(settings, env);
         this.server = server;
         this.runtimeDir = runtimeDir;
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tmux-io-", 0).factory());
@@ -283,20 +283,19 @@ public final class TmuxForks implements AutoCloseable {
         }
     }
 
-    /** The {@code --settings} JSON that points the fork's hooks at our inbox, tagged with the launch's token. */
-    String hookSettings(String token) {
-        ObjectNode root = JsonTrees.nodes().objectNode();
-        ObjectNode hooks = root.putObject("hooks");
+    /** The {@code hooks} of a fork's settings: they point at our inbox, tagged with the launch's token. */
+    ObjectNode hookSettings(String token) {
+        ObjectNode hooks = JsonTrees.nodes().objectNode();
         for (String event : HOOK_EVENTS) {
             ArrayNode matchers = hooks.putArray(event);
             ArrayNode commands = matchers.addObject().putArray("hooks");
             commands.addObject().put("type", "command").put("command", inbox.hookCommand(token, event)).put("timeout", HOOK_TIMEOUT_S);
         }
-        try {
-            return JsonTrees.compact(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write hook settings", e);
-        }
+        return hooks;
+    }
+
+    Environment environment() {
+        return env;
     }
 
     /** Attaches the control client if none runs; without one, turns still end by hooks, exit notices and timeouts. */

@@ -278,8 +278,12 @@ final class TmuxSession {
         Path claude = hub.claudeBinary();
         hub.seedTrust(forkEnv, turn.project);
         // Every --add-dir folder (the thread's uploads) needs trust too, or interactive claude asks about it first.
-        for (Path dir : turn.request.turn().addDirs()) {
+        for (Path dir : turn.request.turn().readableDirs()) {
             hub.seedTrust(forkEnv, CanonicalPaths.canonical(dir));
+        }
+        if (hub.inbox().verifyHookScript()) {
+            context.getLog().warn("{}: the tmux backend's hook script {} had been changed or replaced; wrote it afresh", windowName,
+                    hub.inbox().hookScript());
         }
         server.ensureSession();
         hub.ensureControl();
@@ -288,7 +292,9 @@ final class TmuxSession {
         argv.add(claude.toString());
         argv.addAll(flags);
         argv.addAll(hub.extraArgs());
-        argv.addAll(List.of("--settings", hub.hookSettings(token), "--", turn.prompt));
+        hub.command().settings(turn.request.turn(), Optional.of(hub.hookSettings(token)), hub.environment())
+                .ifPresent(json -> argv.addAll(List.of("--settings", json)));
+        argv.addAll(List.of("--", turn.prompt));
         window = new ForkWindow(token, windowName, signature, turn.forkId);
         turn.phase = Phase.LAUNCHING;
         hub.register(window, context.getSelf());

@@ -42,6 +42,32 @@ class HookInboxTest {
     }
 
     @Test
+    void aChangedOrReplacedHookScriptIsWrittenAfreshBeforeUseAndItsLinkTargetIsLeftAlone() throws Exception {
+        LinkedBlockingQueue<HookInbox.Event> events = new LinkedBlockingQueue<>();
+        try (HookInbox inbox = HookInbox.open(dir.resolve("run"), events::add)) {
+            String original = Files.readString(inbox.hookScript());
+            assertFalse(inbox.verifyHookScript(), "untouched: kept as it is");
+
+            Files.writeString(inbox.hookScript(), original + "\ntouch /tmp/owned\n");
+            assertTrue(inbox.verifyHookScript(), "a changed script is noticed");
+            assertEquals(original, Files.readString(inbox.hookScript()));
+
+            Path elsewhere = dir.resolve("attacker.sh");
+            Files.writeString(elsewhere, "#!/bin/sh\necho owned\n");
+            Files.delete(inbox.hookScript());
+            Files.createSymbolicLink(inbox.hookScript(), elsewhere);
+            assertTrue(inbox.verifyHookScript(), "a link in its place is noticed");
+            assertFalse(Files.isSymbolicLink(inbox.hookScript()));
+            assertEquals(original, Files.readString(inbox.hookScript()));
+            assertEquals("#!/bin/sh\necho owned\n", Files.readString(elsewhere), "never written through the link");
+
+            String json = "{\"session_id\":\"abc\",\"hook_event_name\":\"Stop\"}";
+            assertEquals(0, runHook(inbox.hookCommand("t0k3n", "Stop"), json));
+            assertEquals("abc", events.poll(10, TimeUnit.SECONDS).field("session_id"), "the rewritten script works");
+        }
+    }
+
+    @Test
     void largeEventsFromManyConcurrentHooksArriveWholeAndSeparate() throws Exception {
         LinkedBlockingQueue<HookInbox.Event> events = new LinkedBlockingQueue<>();
         try (HookInbox inbox = HookInbox.open(dir.resolve("run"), events::add)) {

@@ -3,7 +3,12 @@ package dev.agenttunnel.core.claude;
 import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.config.ClaudeSettings;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.files.CanonicalPaths;
+import dev.agenttunnel.core.files.JsonTrees;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,22 +27,35 @@ public final class ClaudeCommand {
     /** Set by a surrounding Claude Code session; a fork started from one must not think it is nested. */
     private static final List<String> PARENT_SESSION_VARIABLES = List.of("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT");
 
+    /** File tools whose bare name in {@code --allowedTools} would allow them on every path; they are always scoped. */
+    private static final Set<String> PATH_TOOLS = Set.of("Read", "Grep", "Glob", "Edit", "Write", "NotebookEdit", "MultiEdit",
+            "NotebookRead", "LS");
+
     private final ClaudeSettings settings;
     private final String platform;
     private final Set<String> secretVariables;
-
-    public ClaudeCommand(ClaudeSettings settings, String platform) {
-        this(settings, platform, Set.of());
-    }
+    private final ForkFence fence;
 
     /**
      * @param secretVariables variables of ours that a fork must never see (the Discord bot token's variable): a
      *                        fork with Bash could otherwise print them
+     * @param fence           what forks below {@code all} may reach
      */
-    public ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables) {
+    public ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables, ForkFence fence) {
         this.settings = settings;
         this.platform = platform;
         this.secretVariables = Set.copyOf(secretVariables);
+        this.fence = fence;
+    }
+
+    /** The command of this installation: {@code settings}' own files fenced off, the token's variable kept from forks. */
+    public static ClaudeCommand of(Settings settings, Environment env) {
+        return new ClaudeCommand(settings.claude(), settings.tunnel().platform(), Set.of(settings.discord().tokenEnv()),
+                ForkFence.of(settings, env));
+    }
+
+    public ForkFence fence() {
+        return fence;
     }
 
     /** Refuses {@code all} unless {@code [claude] allow_skip_permissions = true}. */
@@ -50,15 +68,24 @@ public final class ClaudeCommand {
         }
     }
 
-    /** {@code claude -p --output-format stream-json --verbose <flags> <headless_extra_args>}; the question goes on stdin. */
+    /**
+     * {@code claude -p --output-format stream-json --verbose <flags> --settings <fence> <headless_extra_args>}; the
+     * question goes on stdin.
+     */
     public ProcessSpec headless(ForkTurn turn, Environment env) throws AccessRefusedException {
         List<String> argv = new ArrayList<>(List.of(settings.binary(), "-p", "--output-format", "stream-json", "--verbose"));
         argv.addAll(flags(turn));
+        settings(turn, Optional.empty(), env).ifPresent(json -> argv.addAll(List.of("--settings", json)));
         argv.addAll(settings.headlessExtraArgs());
         return new ProcessSpec(argv, turn.projectDir(), setEnv(turn, env), unsetEnv(turn, env));
     }
 
-    /** The flags shared by both backends, in the reference's order. */
+    /**
+     * The flags shared by both backends, in the reference's order. Below {@code all}: the level's tools, path-scoped
+     * allow rules, every other tool disallowed, {@code dontAsk}, no MCP servers and no slash commands (a question
+     * {@code /name} would run that command). The fence's settings come separately ({@link #settings}): claude takes
+     * one {@code --settings} value only, and the tmux backend adds its hooks to it.
+     */
     public List<String> flags(ForkTurn turn) throws AccessRefusedException {
         checkAllowed(turn.access());
         List<String> flags = new ArrayList<>(List.of("--resume", turn.resumeId()));
@@ -68,19 +95,20 @@ public final class ClaudeCommand {
         if (turn.access() == AccessLevel.ALL) {
             flags.add("--dangerously-skip-permissions");
         } else {
+            ForkFence.checkNameable(turn.projectDir());
             flags.addAll(List.of("--tools", String.join(",", ToolPresets.tools(turn.access()))));
-            addList(flags, "--allowedTools", settings.allowedTools().isEmpty() ? ToolPresets.allowed(turn.access()) : settings.allowedTools());
+            List<String> allowed = new ArrayList<>(fence.allowRules(turn.access(), turn.projectDir(), turn.readableDirs()));
+            List<String> configured = settings.allowedTools().isEmpty() ? List.of() : settings.allowedTools();
+            configured.stream().filter(t -> !PATH_TOOLS.contains(t.strip()) && !allowed.contains(t)).forEach(allowed::add);
+            addList(flags, "--allowedTools", allowed);
             addList(flags, "--disallowedTools", settings.disallowedTools().isEmpty() ? ToolPresets.disallowed(turn.access()) : settings.disallowedTools());
-            if (!settings.permissionMode().isBlank()) {
-                flags.addAll(List.of("--permission-mode", settings.permissionMode()));
-            }
+            String mode = settings.permissionMode().isBlank() ? "dontAsk" : settings.permissionMode();
+            flags.addAll(List.of("--permission-mode", mode));
             flags.add("--strict-mcp-config");
+            flags.add("--disable-slash-commands");
         }
         if (!settings.model().isBlank()) {
             flags.addAll(List.of("--model", settings.model()));
-        }
-        for (Path dir : turn.addDirs()) {
-            flags.addAll(List.of("--add-dir", dir.toAbsolutePath().toString()));
         }
         String prompt = Persona.systemPrompt(settings.persona(), platform,
                 turn.access().includes(AccessLevel.WRITE) ? turn.outbox() : java.util.Optional.empty());
@@ -88,6 +116,29 @@ public final class ClaudeCommand {
             flags.addAll(List.of("--append-system-prompt", prompt));
         }
         return flags;
+    }
+
+    /**
+     * The one {@code --settings} value of a turn: below {@code all} the fence ({@link ForkFence#settings}), plus
+     * {@code hooks} when the backend has any; empty at {@code all} without hooks.
+     */
+    public Optional<String> settings(ForkTurn turn, Optional<ObjectNode> hooks, Environment env) {
+        ObjectNode root;
+        if (turn.access() == AccessLevel.ALL) {
+            if (hooks.isEmpty()) {
+                return Optional.empty();
+            }
+            root = JsonNodeFactory.instance.objectNode();
+        } else {
+            Path configDir = turn.configDir().isEmpty() ? env.defaultClaudeConfigDir() : Path.of(turn.configDir());
+            root = fence.settings(turn.access(), turn.projectDir(), turn.readableDirs(), configDir);
+        }
+        hooks.ifPresent(h -> root.set("hooks", h));
+        try {
+            return Optional.of(JsonTrees.compact(root));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write a fork's settings", e);
+        }
     }
 
     private static void addList(List<String> flags, String flag, List<String> tools) {

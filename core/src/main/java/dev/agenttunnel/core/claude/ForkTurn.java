@@ -13,7 +13,9 @@ import java.util.Optional;
  * @param forkSession  true on the first turn: {@code --fork-session} leaves the expert untouched
  * @param projectDir   the session's project folder, the fork's working directory
  * @param configDir    the Claude config dir the session lives under; empty means the default
- * @param addDirs      folders passed with {@code --add-dir} (the thread's uploads)
+ * @param readableDirs folders outside the project the fork may read (its own thread's uploads), given to claude as
+ *                     {@code permissions.additionalDirectories}: {@code --add-dir} would also load {@code .claude/}
+ *                     commands, skills and agents from them
  * @param outbox       where the fork puts files to hand back (write levels and up)
  */
 public record ForkTurn(
@@ -22,13 +24,13 @@ public record ForkTurn(
         AccessLevel access,
         Path projectDir,
         String configDir,
-        List<Path> addDirs,
+        List<Path> readableDirs,
         Optional<Path> outbox) {
     public ForkTurn {
         if (resumeId == null || resumeId.isBlank()) {
             throw new IllegalArgumentException("a turn needs a session id to resume");
         }
         configDir = configDir == null ? "" : configDir;
-        addDirs = List.copyOf(addDirs);
+        readableDirs = List.copyOf(readableDirs);
     }
 }

@@ -23,9 +23,40 @@ public final class Persona {
                 + "Prefer chat-friendly formats (Markdown, CSV, plain text).";
     }
 
-    /** {@code "<sender> (via <platform>) says:\n<question>"}; a blank sender becomes "A teammate". */
+    /** What every relayed prompt starts with: fixed text, so no colleague's words can open it (a {@code /command}). */
+    public static final String RELAYED = "Relayed message — ";
+
+    /** Longest display name put into a prompt, in code points. */
+    static final int MAX_NAME = 64;
+
+    /**
+     * {@code "Relayed message — <sender> (via <platform>) says:\n<question>"}. The sender is a display name the
+     * colleague chose: made one line, without a leading {@code /}, capped ({@link #displayName}).
+     */
     public static String relayed(String sender, String platform, String question) {
-        String who = sender == null || sender.isBlank() ? "A teammate" : sender.strip();
-        return who + " (via " + platform + ") says:\n" + question;
+        return RELAYED + displayName(sender) + " (via " + platform + ") says:\n" + question;
+    }
+
+    /** A question from {@code agent-tunnel ask}, under the same fixed opening as a relayed one. */
+    public static String fromTerminal(String question) {
+        return RELAYED + "asked from a terminal (agent-tunnel ask):\n" + question;
+    }
+
+    /**
+     * A display name as it may stand in a prompt: control characters and line breaks become spaces, runs of space
+     * one, leading {@code /} and spaces go, at most {@link #MAX_NAME} code points; nothing left is "A teammate".
+     */
+    public static String displayName(String raw) {
+        if (raw == null) {
+            return "A teammate";
+        }
+        StringBuilder clean = new StringBuilder();
+        raw.codePoints().forEach(cp -> clean.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT
+                || cp == 0x2028 || cp == 0x2029 ? ' ' : cp));
+        String name = clean.toString().replaceAll("\\s+", " ").strip().replaceFirst("^[/\\s]+", "");
+        if (name.codePointCount(0, name.length()) > MAX_NAME) {
+            name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME)).strip();
+        }
+        return name.isEmpty() ? "A teammate" : name;
     }
 }

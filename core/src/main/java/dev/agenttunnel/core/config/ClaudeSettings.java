@@ -15,8 +15,18 @@ public record ClaudeSettings(
         boolean autoTrust,
         String trustConfigPath,
         boolean unsetApiKey,
-        boolean allowSkipPermissions) {
+        boolean allowSkipPermissions,
+        List<String> denyPaths) {
+    /** Permission modes that would switch the fence off below {@code all}; the {@code all} level is the way to do that. */
+    private static final java.util.Set<String> UNFENCED_MODES = java.util.Set.of("bypassPermissions", "acceptEdits");
+
     public ClaudeSettings {
+        denyPaths = List.copyOf(denyPaths);
+        if (UNFENCED_MODES.contains(permissionMode.strip())) {
+            throw new IllegalArgumentException("claude.permission_mode = \"" + permissionMode + "\" would let forks below the "
+                    + "`all` level skip their fence; use \"dontAsk\" (the default), and share with "
+                    + ">share --dangerously-skip-permissions where a fork really needs every permission");
+        }
         allowedTools = List.copyOf(allowedTools);
         disallowedTools = List.copyOf(disallowedTools);
         headlessExtraArgs = List.copyOf(headlessExtraArgs);

@@ -236,7 +236,8 @@ public final class ConfigLoader {
                     c.getBoolean("claude.auto_trust"),
                     c.getString("claude.trust_config_path"),
                     c.getBoolean("claude.unset_api_key"),
-                    c.getBoolean("claude.allow_skip_permissions"));
+                    c.getBoolean("claude.allow_skip_permissions"),
+                    c.getStringList("claude.deny_paths"));
             var limits = new LimitsSettings(
                     c.getInt("limits.max_concurrent"),
                     c.getDouble("limits.per_user_cooldown_s"),

@@ -56,6 +56,11 @@ public record ThreadRecord(
                 asker, tmuxWindow, createdAt, lastUsed);
     }
 
+    public ThreadRecord withHandle(String newHandle) {
+        return new ThreadRecord(threadKey, newHandle, expertSessionId, projectDir, configDir, access, forkSessionId, backend,
+                asker, tmuxWindow, createdAt, lastUsed);
+    }
+
     public ThreadRecord withFork(String forkId, String window) {
         return new ThreadRecord(threadKey, handle, expertSessionId, projectDir, configDir, access, forkId, backend,
                 asker, window, createdAt, lastUsed);

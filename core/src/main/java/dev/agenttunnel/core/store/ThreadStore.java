@@ -141,6 +141,23 @@ public final class ThreadStore {
         });
     }
 
+    /**
+     * Records where a thread's session stands now (its current handle and level) in one locked change; empty when
+     * the thread is unknown. The binding's identity ({@link ThreadRecord#sameBinding}) does not change.
+     */
+    public Optional<ThreadRecord> follow(String threadKey, String handle, AccessLevel level) throws IOException {
+        return file.update(root -> {
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing == null) {
+                return Optional.empty();
+            }
+            ObjectNode node = (ObjectNode) recordsNode(root).get(threadKey);
+            node.put("handle", handle);
+            node.put("access", level.wire());
+            return Optional.of(existing.withHandle(handle).withAccess(level));
+        });
+    }
+
     /** Drops a binding and returns it; its fork id stays in {@code fork_ids}. */
     public Optional<ThreadRecord> remove(String threadKey) throws IOException {
         return file.update(root -> {
