@@ -20,7 +20,8 @@ import java.time.format.DateTimeFormatter;
  * replaces the file atomically, so no writer works from a stale snapshot and no reader sees half a file. A
  * file that is not a JSON object is never read as empty (which would make the next write drop every record):
  * reads and changes fail with {@link CorruptFileException}, and {@link #moveAsideIfCorrupt()} keeps it under a
- * new name.
+ * new name. Writes go through {@link AtomicFiles}: a fresh, exclusively created temp file per write (not the
+ * Python tool's fixed {@code <file>.tmp}, which a planted symlink could redirect).
  *
  * <p>Changes made at the same time through one instance (a daemon's many conversations) are committed together:
  * while one batch is written, the next ones queue, and the first of them writes them all under one lock, one read
@@ -43,7 +44,6 @@ public final class JsonStateFile {
 
     private final Path path;
     private final Path lockPath;
-    private final Path tempPath;
     private final Locker locker;
     private final Object batchLock = new Object();
     private List<Pending<?>> queued = new ArrayList<>();
@@ -72,16 +72,10 @@ public final class JsonStateFile {
         }
     }
 
-    public JsonStateFile(Path path, Path tempPath, Locker locker) {
+    public JsonStateFile(Path path, Locker locker) {
         this.path = path.toAbsolutePath().normalize();
         this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
-        this.tempPath = tempPath.toAbsolutePath().normalize();
         this.locker = locker;
-    }
-
-    /** A state file whose temp file is {@code <file>.tmp}, as the Python hook names it. */
-    public JsonStateFile(Path path, Locker locker) {
-        this(path, path.resolveSibling(path.getFileName() + ".tmp"), locker);
     }
 
     public JsonStateFile(Path path) {
@@ -164,7 +158,7 @@ public final class JsonStateFile {
             ObjectNode before = root.deepCopy();
             batch.forEach(p -> p.apply(root));
             if (!root.equals(before)) {
-                AtomicFiles.replace(path, tempPath, serialise(root));
+                AtomicFiles.replace(path, serialise(root));
             }
         } catch (Exception e) {
             IOException failure = e instanceof IOException io ? io

@@ -118,6 +118,24 @@ class RegistryTest {
     }
 
     @Test
+    void aSymlinkPlantedAtATempNameIsNotWrittenThrough() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, PYTHON_REGISTRY);
+        Path victim = dir.resolve("bashrc");
+        Files.writeString(victim, "export KEEP=1\n");
+        Files.createSymbolicLink(dir.resolve("registry.json.tmp"), victim);
+        Files.createSymbolicLink(dir.resolve("registry.tmp"), victim);
+        Registry registry = new Registry(file);
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("ops"));
+
+        assertEquals("export KEEP=1\n", Files.readString(victim));
+        assertTrue(registry.get("ops").isEmpty());
+        assertTrue(registry.get("payments").isPresent());
+        assertFalse(Files.isSymbolicLink(file), "the registry is a plain file");
+    }
+
+    @Test
     void configDirComesFromTheLastProjectsFolderOfTheTranscriptPath() {
         assertEquals("/home/projects/u/.claude",
                 ConfigDirs.fromTranscriptPath("/home/projects/u/.claude/projects/-w/abc.jsonl").orElseThrow());
