@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -29,10 +30,15 @@ import java.util.random.RandomGenerator;
  * included), and the bytes go through that same descriptor; so a planted {@code registry.json.tmp -> ~/.bashrc} is
  * never written through. A name already taken is skipped, not reused or deleted. The caller cannot choose the temp
  * name: a fixed one is what made the hole.
+ *
+ * <p>A target that is a symlink (a registry kept in a dotfiles repository) is written through, not replaced: the
+ * temp file goes beside the link's final target and is renamed over that, so the link stays a link.
  */
 public final class AtomicFiles {
     /** Random names tried before giving up; only a directory full of planted names uses more than one. */
     private static final int ATTEMPTS = 64;
+    /** Links followed from the target before giving up, as Linux's {@code MAXSYMLINKS}. */
+    private static final int MAX_LINKS = 40;
     private static final Set<OpenOption> CREATE_EXCLUSIVE = Set.of(
             StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
@@ -54,8 +60,8 @@ public final class AtomicFiles {
 
     static void replace(Path target, byte[] bytes, Optional<Set<PosixFilePermission>> newFilePermissions,
             RandomGenerator random) throws IOException {
-        Path file = target.toAbsolutePath();
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path file = followLinks(target.toAbsolutePath());
         Optional<Set<PosixFilePermission>> permissions = existingPermissions(file).or(() -> newFilePermissions);
         Path temp = writeTemp(file, bytes, permissions, random);
         try {
@@ -99,6 +105,22 @@ public final class AtomicFiles {
             }
             return temp;
         }
+    }
+
+    /**
+     * The file a write to {@code path} lands in: {@code path} itself, or the end of its chain of symlinks (which need
+     * not exist yet). Each relative link is taken from the folder of the link, as the kernel does; no {@code ..} is
+     * folded away by hand, since that would be wrong below a symlinked folder.
+     */
+    public static Path followLinks(Path path) throws IOException {
+        Path file = path;
+        for (int links = 0; Files.isSymbolicLink(file); links++) {
+            if (links == MAX_LINKS) {
+                throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
+            }
+            file = file.resolveSibling(Files.readSymbolicLink(file));
+        }
+        return file;
     }
 
     private static Optional<Set<PosixFilePermission>> existingPermissions(Path file) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -172,7 +173,8 @@ public final class JsonStateFile {
 
     /**
      * Under the lock, renames a corrupt file to {@code <file>.corrupt-<UTC time>} so a fresh one can be started
-     * without losing what it held. Returns where it went, or empty when the file is missing or fine.
+     * without losing what it held. A symlinked file is renamed where the link points, and the link is kept. Returns
+     * where it went, or empty when the file is missing or fine.
      */
     public java.util.Optional<Path> moveAsideIfCorrupt() throws IOException {
         try {
@@ -190,12 +192,13 @@ public final class JsonStateFile {
                 read();
                 return java.util.Optional.empty();
             } catch (CorruptFileException e) {
-                Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + STAMP.format(Instant.now()));
+                Path real = AtomicFiles.followLinks(path); // a symlinked file stays linked: the next write goes through
+                Path aside = real.resolveSibling(real.getFileName() + ".corrupt-" + STAMP.format(Instant.now()));
                 int n = 1;
-                while (Files.exists(aside)) {
-                    aside = path.resolveSibling(path.getFileName() + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n++);
+                while (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
+                    aside = real.resolveSibling(real.getFileName() + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n++);
                 }
-                Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(real, aside, StandardCopyOption.ATOMIC_MOVE);
                 return java.util.Optional.of(aside);
             }
         }

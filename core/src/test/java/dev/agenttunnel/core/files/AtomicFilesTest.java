@@ -92,4 +92,46 @@ class AtomicFilesTest {
 
         assertEquals(List.of("registry.json"), names(dir));
     }
+
+    @Test
+    void aSymlinkedTargetIsWrittenThroughAndStaysALink() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = Files.writeString(dotfiles.resolve("registry.json"), "{}");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path hop = Files.createSymbolicLink(state.resolve("hop"), Path.of("../dotfiles/registry.json"));
+        Path link = Files.createSymbolicLink(state.resolve("registry.json"), hop);
+
+        AtomicFiles.replace(link, utf8("{\"a\": 1}"));
+
+        assertTrue(Files.isSymbolicLink(link) && Files.isSymbolicLink(hop), "both links are kept");
+        assertEquals("{\"a\": 1}", Files.readString(real));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
+        assertEquals(List.of("registry.json"), names(dotfiles), "the temp file went beside the target and is gone");
+        assertEquals(List.of("hop", "registry.json"), names(state));
+    }
+
+    @Test
+    void aDanglingSymlinkedTargetIsCreatedWhereTheLinkPoints() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path link = Files.createSymbolicLink(dir.resolve("state.json"), dotfiles.resolve("state.json"));
+
+        AtomicFiles.replace(link, utf8("{}"));
+
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals("{}", Files.readString(dotfiles.resolve("state.json")));
+    }
+
+    @Test
+    void aSymlinkLoopFailsWithoutWritingAnything() throws Exception {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        Files.createSymbolicLink(a, b);
+        Files.createSymbolicLink(b, a);
+
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.replace(a, utf8("{}")));
+
+        assertTrue(e.getMessage().contains("too many levels of symbolic links"), e.getMessage());
+        assertEquals(List.of("a.json", "b.json"), names(dir));
+    }
 }

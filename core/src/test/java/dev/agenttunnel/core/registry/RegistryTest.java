@@ -136,6 +136,42 @@ class RegistryTest {
     }
 
     @Test
+    void aSymlinkedRegistryIsWrittenThroughAndStaysALink() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = dotfiles.resolve("registry.json");
+        Files.writeString(real, PYTHON_REGISTRY);
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path link = Files.createSymbolicLink(state.resolve("registry.json"), Path.of("../dotfiles/registry.json"));
+        Registry registry = new Registry(link);
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("ops"));
+
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertEquals(Path.of("../dotfiles/registry.json"), Files.readSymbolicLink(link));
+        assertTrue(new Registry(real).get("ops").isEmpty(), "the link's target holds the change");
+        assertTrue(new Registry(real).get("payments").isPresent());
+        try (var left = Files.list(dotfiles)) {
+            assertEquals(List.of(real), left.toList(), "no temp file left beside the target");
+        }
+    }
+
+    @Test
+    void aCorruptSymlinkedRegistryIsMovedAsideBesideItsTargetAndTheLinkKept() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = Files.writeString(dotfiles.resolve("registry.json"), "{oops");
+        Path link = Files.createSymbolicLink(dir.resolve("registry.json"), real);
+        Registry registry = new Registry(link);
+
+        Path aside = registry.file().moveAsideIfCorrupt().orElseThrow();
+        registry.update(root -> root.putObject("records"));
+
+        assertEquals(dotfiles, aside.getParent());
+        assertEquals("{oops", Files.readString(aside));
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertEquals("{\n  \"records\": {}\n}\n", Files.readString(real));
+    }
+
+    @Test
     void configDirComesFromTheLastProjectsFolderOfTheTranscriptPath() {
         assertEquals("/home/projects/u/.claude",
                 ConfigDirs.fromTranscriptPath("/home/projects/u/.claude/projects/-w/abc.jsonl").orElseThrow());
