@@ -3,6 +3,7 @@ package dev.agenttunnel.core.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,8 @@ import java.time.format.DateTimeFormatter;
  * replaces the file atomically, so no writer works from a stale snapshot and no reader sees half a file. A
  * file that is not a JSON object is never read as empty (which would make the next write drop every record):
  * reads and changes fail with {@link CorruptFileException}, and {@link #moveAsideIfCorrupt()} keeps it under a
- * new name. Writes go through {@link AtomicFiles}: a fresh, exclusively created temp file per write (not the
+ * new name. A file over its size cap is refused unread ({@link OversizedFileException}) and never moved aside.
+ * Writes go through {@link AtomicFiles}: a fresh, exclusively created temp file per write (not the
  * Python tool's fixed {@code <file>.tmp}, which a planted symlink could redirect).
  *
  * <p>Changes made at the same time through one instance (a daemon's many conversations) are committed together:
@@ -45,6 +47,7 @@ public final class JsonStateFile {
 
     private final Path path;
     private final Path lockPath;
+    private final int maxBytes;
     private final Locker locker;
     private final Object batchLock = new Object();
     private List<Pending<?>> queued = new ArrayList<>();
@@ -73,14 +76,22 @@ public final class JsonStateFile {
         }
     }
 
-    public JsonStateFile(Path path, Locker locker) {
+    /**
+     * A state file of at most {@code maxBytes}: a larger one is refused with {@link OversizedFileException} before any of
+     * it is read. Pick a cap far above what agent-tunnel writes, but one the smallest JVM reading it can parse.
+     */
+    public JsonStateFile(Path path, long maxBytes, Locker locker) {
+        if (maxBytes <= 0 || maxBytes >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxBytes must be between 1 and 2^31 - 2, not " + maxBytes);
+        }
         this.path = path.toAbsolutePath().normalize();
         this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+        this.maxBytes = (int) maxBytes;
         this.locker = locker;
     }
 
-    public JsonStateFile(Path path) {
-        this(path, FileLock::acquire);
+    public JsonStateFile(Path path, long maxBytes) {
+        this(path, maxBytes, FileLock::acquire);
     }
 
     /** {@code <file>.lock}, the file whose flock guards every change. */
@@ -92,13 +103,25 @@ public final class JsonStateFile {
         return path;
     }
 
-    /** The current content without taking the lock; an empty object when the file does not exist. */
+    /**
+     * The current content without taking the lock; an empty object when the file does not exist. A file over the cap
+     * is refused by its size, and the read itself stops one byte past the cap, should the file grow meanwhile.
+     */
     public ObjectNode read() throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            long size = Files.size(path);
+            if (size > maxBytes) {
+                throw new OversizedFileException(path, size, maxBytes);
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(maxBytes + 1);
+            }
         } catch (NoSuchFileException e) {
             return JsonTrees.nodes().objectNode();
+        }
+        if (bytes.length > maxBytes) {
+            throw new OversizedFileException(path, bytes.length, maxBytes);
         }
         return parse(bytes);
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.files.CorruptFileException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -169,6 +171,22 @@ class RegistryTest {
         assertEquals("{oops", Files.readString(aside));
         assertTrue(Files.isSymbolicLink(link), "the link is kept");
         assertEquals("{\n  \"records\": {}\n}\n", Files.readString(real));
+    }
+
+    @Test
+    void anOversizedRegistryIsRefusedWithoutReadingIt() throws Exception {
+        Path file = dir.resolve("registry.json");
+        try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(5L << 20); // sparse: costs no disk
+        }
+        Registry registry = new Registry(file);
+
+        IOException e = assertThrows(IOException.class, registry::active);
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("5242880 bytes (5 MiB)")
+                && e.getMessage().contains("more than the 4 MiB"), e.getMessage());
+        assertThrows(IOException.class, () -> registry.revoke("ops"));
+        assertThrows(IOException.class, () -> registry.file().moveAsideIfCorrupt(), "not taken for a corrupt file");
+        assertEquals(5L << 20, Files.size(file), "left as it was");
     }
 
     @Test
