@@ -1,10 +1,12 @@
 package dev.agenttunnel.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,23 @@ class RevokeCommandTest {
     @AfterEach
     void close() {
         world.close();
+    }
+
+    @Test
+    void revokesTheRecordUnderTheKeyEvenWhenItsHandleFieldDiffers() throws Exception {
+        Files.createDirectories(world.registryPath.getParent());
+        Files.writeString(world.registryPath, """
+                {"records": {"payments": {"handle": "billing", "session_id": "11111111-2222", "cwd": "/w/p",
+                 "access": "read", "label": "", "created_at": 1737000000.5, "revoked": false}}}
+                """);
+
+        TunnelWorld.CliResult r = world.cli("revoke", "payments");
+
+        assertEquals(ExitCodes.OK, r.code(), r.describe());
+        assertTrue(world.registry().get("payments").isEmpty(), "the handle no longer resolves");
+        assertEquals(Set.of("payments"), world.registry().all().keySet(), "no second record was created");
+        TunnelWorld.CliResult published = world.cli("published");
+        assertFalse(published.out().contains("payments") || published.out().contains("billing"), published.describe());
     }
 
     @Test

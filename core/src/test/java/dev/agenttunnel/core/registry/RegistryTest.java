@@ -189,6 +189,40 @@ class RegistryTest {
         assertEquals(5L << 20, Files.size(file), "left as it was");
     }
 
+    /** A record whose stored {@code handle} is not its key (hand-edited, or written by another tool). */
+    static final String MISMATCHED_HANDLE = """
+            {
+              "records": {
+                "payments": {
+                  "handle": "billing",
+                  "session_id": "11111111-2222-3333-4444-555555555555",
+                  "cwd": "/home/u/payments",
+                  "access": "write",
+                  "label": "",
+                  "created_at": 1737000000.5,
+                  "revoked": false
+                }
+              }
+            }
+            """;
+
+    @Test
+    void revokeActsOnTheRecordUnderTheKeyEvenWhenItsHandleFieldDiffers() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, MISMATCHED_HANDLE);
+        Registry registry = new Registry(file);
+        assertEquals("payments", registry.get("payments").orElseThrow().handle(), "the key is the handle");
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("payments"));
+
+        assertTrue(registry.get("payments").isEmpty(), "the handle no longer resolves");
+        assertTrue(registry.active().isEmpty(), "nothing is listed as published");
+        assertEquals(List.of("payments"), List.copyOf(registry.all().keySet()), "no second record was created");
+        assertEquals(1737000000.5, registry.all().get("payments").createdAt());
+        assertEquals(Registry.RevokeResult.ALREADY_REVOKED, registry.revoke("payments"));
+        assertEquals(Registry.RevokeResult.NOT_FOUND, registry.revoke("billing"));
+    }
+
     @Test
     void configDirComesFromTheLastProjectsFolderOfTheTranscriptPath() {
         assertEquals("/home/projects/u/.claude",
