@@ -1,6 +1,7 @@
 package dev.agenttunnel.app;
 
 import dev.agenttunnel.core.files.CorruptFileException;
+import dev.agenttunnel.core.files.OversizedFileException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import picocli.CommandLine;
@@ -37,6 +38,10 @@ public final class Cli {
             case CorruptFileException c -> {
                 code = ExitCodes.BAD_FILE;
                 message = c.getMessage();
+            }
+            case OversizedFileException o -> {
+                code = ExitCodes.BAD_FILE;
+                message = o.getMessage();
             }
             case IOException io -> {
                 code = ExitCodes.BAD_FILE;

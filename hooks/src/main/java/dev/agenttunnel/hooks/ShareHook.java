@@ -69,15 +69,18 @@ public final class ShareHook {
         }
         List<String> notes = new ArrayList<>();
         moveAsideIfCorrupt(notes);
-        Optional<String> revoked = registry.update(root -> {
-            Optional<RegistryRecord> live = liveRecordOf(RegistryJson.records(root, registry.path()), sessionId);
-            live.ifPresent(r -> RegistryJson.put(root, r.withRevoked(true)));
-            return live.map(RegistryRecord::handle);
+        List<String> revoked = registry.update(root -> {
+            List<RegistryRecord> live = liveRecordsOf(RegistryJson.records(root, registry.path()), sessionId);
+            live.forEach(r -> RegistryJson.put(root, r.withRevoked(true)));
+            return live.stream().map(RegistryRecord::handle).toList();
         });
-        String text = revoked.map(h -> Colours.yellow("Stopped sharing (handle `" + h + "` revoked). Open threads keep "
-                        + "answering until closed with !done; new ones cannot start."))
-                .orElse(Colours.blue("This session was not shared."));
-        return joinLines(notes, text);
+        if (revoked.isEmpty()) {
+            return joinLines(notes, Colours.blue("This session was not shared."));
+        }
+        String handles = revoked.size() == 1 ? "handle `" + revoked.getFirst() + "`"
+                : "handles `" + String.join("`, `", revoked) + "`";
+        return joinLines(notes, Colours.yellow("Stopped sharing (" + handles + " revoked). Open threads keep answering "
+                + "until closed with !done; new ones cannot start."));
     }
 
     private String publish(HookInput input, ShareCommand.Publish command) throws IOException {
@@ -152,7 +155,12 @@ public final class ShareHook {
     }
 
     static Optional<RegistryRecord> liveRecordOf(Map<String, RegistryRecord> records, String sessionId) {
-        return records.values().stream().filter(r -> r.live() && r.sessionId().equals(sessionId)).findFirst();
+        return liveRecordsOf(records, sessionId).stream().findFirst();
+    }
+
+    /** Usually one; more only in a hand-edited registry, and {@code >share off} must end them all. */
+    static List<RegistryRecord> liveRecordsOf(Map<String, RegistryRecord> records, String sessionId) {
+        return records.values().stream().filter(r -> r.live() && r.sessionId().equals(sessionId)).toList();
     }
 
     private static String howTo(String handle) {

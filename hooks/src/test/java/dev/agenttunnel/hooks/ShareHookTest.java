@@ -118,4 +118,50 @@ class ShareHookTest {
             assertEquals("{oops", Files.readString(aside));
         }
     }
+
+    /** A live record of session A under key {@code payments} whose stored {@code handle} says {@code billing}. */
+    private void writeMismatchedRecord() throws Exception {
+        Files.createDirectories(registry.path().getParent());
+        Files.writeString(registry.path(), """
+                {"records": {"payments": {"handle": "billing", "session_id": "%s", "cwd": "/w/a", "access": "write",
+                 "label": "", "created_at": 1737000000.5, "revoked": false}}}
+                """.formatted(A));
+    }
+
+    @Test
+    void offRevokesTheRecordUnderItsKeyWhenItsHandleFieldDiffers() throws Exception {
+        writeMismatchedRecord();
+        String text = share(A, ">share off");
+        assertTrue(text.contains("handle `payments` revoked"), text);
+        assertTrue(registry.get("payments").isEmpty(), "the handle no longer resolves");
+        assertTrue(registry.active().isEmpty(), "nothing is listed as published");
+        assertEquals(java.util.Set.of("payments"), registry.all().keySet(), "no second record was created");
+        assertTrue(share(A, ">share status").contains("not shared"));
+    }
+
+    @Test
+    void reSharingKeepsTheRecordUnderItsKeyWhenItsHandleFieldDiffers() throws Exception {
+        writeMismatchedRecord();
+        assertTrue(share(A, ">share").contains("`payments`"));
+        assertEquals(java.util.Set.of("payments"), registry.all().keySet());
+        assertEquals(AccessLevel.WRITE, registry.get("payments").orElseThrow().access());
+
+        share(A, ">share ledger");
+        assertEquals(java.util.Set.of("ledger"), registry.all().keySet(), "a relabel removes the old key");
+    }
+
+    @Test
+    void offRevokesEveryLiveRecordOfTheSession() throws Exception {
+        Files.createDirectories(registry.path().getParent());
+        Files.writeString(registry.path(), """
+                {"records": {
+                  "one": {"handle": "one", "session_id": "%1$s", "cwd": "/w/a", "created_at": 1.0, "revoked": false},
+                  "two": {"handle": "two", "session_id": "%1$s", "cwd": "/w/a", "created_at": 2.0, "revoked": false},
+                  "other": {"handle": "other", "session_id": "%2$s", "cwd": "/w/b", "created_at": 3.0, "revoked": false}}}
+                """.formatted(A, B));
+        String text = share(A, ">share off");
+        assertTrue(text.contains("`one`") && text.contains("`two`") && text.contains("revoked"), text);
+        assertTrue(registry.get("one").isEmpty() && registry.get("two").isEmpty());
+        assertEquals(java.util.List.of("other"), registry.active().stream().map(RegistryRecord::handle).toList());
+    }
 }

@@ -20,8 +20,9 @@ import java.util.Set;
  * into its prompt instead of stopping at claude's folder-trust dialog.
  *
  * <p>Surgical: it sets three flags under {@code projects["<canonical folder>"]}, merging into an existing entry, and
- * changes nothing else. Atomic: the new content goes to {@code <file>.agent-tunnel.<pid>.tmp}, created with the old
- * file's permissions (the file holds account state), and is renamed over the file. A file that is not a JSON object,
+ * changes nothing else. Atomic: the new content goes to a fresh temp file beside it ({@link AtomicFiles}, which
+ * never writes through a planted link), created with the old file's permissions or {@code rw-------} for a new one
+ * (the file holds account state), and is renamed over the file. A file that is not a JSON object,
  * or whose {@code projects} is not one, is left untouched. Concurrent seeds in this JVM are serialised; claude itself
  * rewrites the file while it runs and no lock keeps it out, which is why the trust dialog is also watched for.
  */
@@ -55,14 +56,12 @@ public final class TrustSeeder {
     public Result seed(Path stateFile, Path project) throws IOException {
         synchronized (lock) {
             ObjectNode root;
-            Set<PosixFilePermission> permissions = NEW_FILE;
             try {
                 JsonNode read = JsonTrees.parse(Files.readAllBytes(stateFile));
                 if (!(read instanceof ObjectNode object)) {
                     return Result.SKIPPED;
                 }
                 root = object;
-                permissions = Files.getPosixFilePermissions(stateFile);
             } catch (NoSuchFileException e) {
                 root = JsonTrees.nodes().objectNode();
             } catch (IOException e) {
@@ -85,20 +84,8 @@ public final class TrustSeeder {
                 return Result.UNCHANGED;
             }
             FLAGS.forEach(flag -> entry.put(flag, true));
-            write(stateFile, root, permissions);
+            AtomicFiles.replace(stateFile, JsonTrees.pretty(root), NEW_FILE); // an existing file keeps its permissions
             return Result.SEEDED;
-        }
-    }
-
-    private static void write(Path stateFile, ObjectNode root, Set<PosixFilePermission> permissions) throws IOException {
-        Path temp = stateFile.resolveSibling(stateFile.getFileName() + ".agent-tunnel." + ProcessHandle.current().pid() + ".tmp");
-        Files.createDirectories(stateFile.toAbsolutePath().getParent());
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(permissions));
-        try {
-            AtomicFiles.replace(stateFile, temp, JsonTrees.pretty(root));
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }

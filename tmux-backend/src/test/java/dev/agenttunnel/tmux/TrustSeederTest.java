@@ -51,6 +51,20 @@ class TrustSeederTest {
     }
 
     @Test
+    void aSymlinkedStateFileIsSeededThroughTheLink() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = Files.writeString(dotfiles.resolve("claude.json"), "{\"numStartups\": 3}");
+        Path state = Files.createSymbolicLink(dir.resolve(".claude.json"), real);
+
+        assertEquals(TrustSeeder.Result.SEEDED, seeder.seed(state, Path.of("/w/p")));
+
+        assertTrue(Files.isSymbolicLink(state), "the owner's link is kept");
+        JsonNode root = JsonTrees.parse(Files.readAllBytes(real));
+        assertEquals(3, root.path("numStartups").asInt());
+        assertTrue(root.path("projects").path("/w/p").path("hasTrustDialogAccepted").asBoolean());
+    }
+
+    @Test
     void saysUnchangedWhenTheFolderIsTrustedAlready() throws Exception {
         Path state = dir.resolve(".claude.json");
         seeder.seed(state, Path.of("/w/p"));

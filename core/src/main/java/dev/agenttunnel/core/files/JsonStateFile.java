@@ -3,7 +3,9 @@ package dev.agenttunnel.core.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,7 +22,9 @@ import java.time.format.DateTimeFormatter;
  * replaces the file atomically, so no writer works from a stale snapshot and no reader sees half a file. A
  * file that is not a JSON object is never read as empty (which would make the next write drop every record):
  * reads and changes fail with {@link CorruptFileException}, and {@link #moveAsideIfCorrupt()} keeps it under a
- * new name.
+ * new name. A file over its size cap is refused unread ({@link OversizedFileException}) and never moved aside.
+ * Writes go through {@link AtomicFiles}: a fresh, exclusively created temp file per write (not the
+ * Python tool's fixed {@code <file>.tmp}, which a planted symlink could redirect).
  *
  * <p>Changes made at the same time through one instance (a daemon's many conversations) are committed together:
  * while one batch is written, the next ones queue, and the first of them writes them all under one lock, one read
@@ -43,7 +47,7 @@ public final class JsonStateFile {
 
     private final Path path;
     private final Path lockPath;
-    private final Path tempPath;
+    private final int maxBytes;
     private final Locker locker;
     private final Object batchLock = new Object();
     private List<Pending<?>> queued = new ArrayList<>();
@@ -72,20 +76,22 @@ public final class JsonStateFile {
         }
     }
 
-    public JsonStateFile(Path path, Path tempPath, Locker locker) {
+    /**
+     * A state file of at most {@code maxBytes}: a larger one is refused with {@link OversizedFileException} before any of
+     * it is read. Pick a cap far above what agent-tunnel writes, but one the smallest JVM reading it can parse.
+     */
+    public JsonStateFile(Path path, long maxBytes, Locker locker) {
+        if (maxBytes <= 0 || maxBytes >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxBytes must be between 1 and 2^31 - 2, not " + maxBytes);
+        }
         this.path = path.toAbsolutePath().normalize();
         this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
-        this.tempPath = tempPath.toAbsolutePath().normalize();
+        this.maxBytes = (int) maxBytes;
         this.locker = locker;
     }
 
-    /** A state file whose temp file is {@code <file>.tmp}, as the Python hook names it. */
-    public JsonStateFile(Path path, Locker locker) {
-        this(path, path.resolveSibling(path.getFileName() + ".tmp"), locker);
-    }
-
-    public JsonStateFile(Path path) {
-        this(path, FileLock::acquire);
+    public JsonStateFile(Path path, long maxBytes) {
+        this(path, maxBytes, FileLock::acquire);
     }
 
     /** {@code <file>.lock}, the file whose flock guards every change. */
@@ -97,13 +103,25 @@ public final class JsonStateFile {
         return path;
     }
 
-    /** The current content without taking the lock; an empty object when the file does not exist. */
+    /**
+     * The current content without taking the lock; an empty object when the file does not exist. A file over the cap
+     * is refused by its size, and the read itself stops one byte past the cap, should the file grow meanwhile.
+     */
     public ObjectNode read() throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            long size = Files.size(path);
+            if (size > maxBytes) {
+                throw new OversizedFileException(path, size, maxBytes);
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(maxBytes + 1);
+            }
         } catch (NoSuchFileException e) {
             return JsonTrees.nodes().objectNode();
+        }
+        if (bytes.length > maxBytes) {
+            throw new OversizedFileException(path, bytes.length, maxBytes);
         }
         return parse(bytes);
     }
@@ -164,7 +182,7 @@ public final class JsonStateFile {
             ObjectNode before = root.deepCopy();
             batch.forEach(p -> p.apply(root));
             if (!root.equals(before)) {
-                AtomicFiles.replace(path, tempPath, serialise(root));
+                AtomicFiles.replace(path, serialise(root));
             }
         } catch (Exception e) {
             IOException failure = e instanceof IOException io ? io
@@ -178,7 +196,8 @@ public final class JsonStateFile {
 
     /**
      * Under the lock, renames a corrupt file to {@code <file>.corrupt-<UTC time>} so a fresh one can be started
-     * without losing what it held. Returns where it went, or empty when the file is missing or fine.
+     * without losing what it held. A symlinked file is renamed where the link points, and the link is kept. Returns
+     * where it went, or empty when the file is missing or fine.
      */
     public java.util.Optional<Path> moveAsideIfCorrupt() throws IOException {
         try {
@@ -196,12 +215,13 @@ public final class JsonStateFile {
                 read();
                 return java.util.Optional.empty();
             } catch (CorruptFileException e) {
-                Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + STAMP.format(Instant.now()));
+                Path real = AtomicFiles.followLinks(path); // a symlinked file stays linked: the next write goes through
+                Path aside = real.resolveSibling(real.getFileName() + ".corrupt-" + STAMP.format(Instant.now()));
                 int n = 1;
-                while (Files.exists(aside)) {
-                    aside = path.resolveSibling(path.getFileName() + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n++);
+                while (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
+                    aside = real.resolveSibling(real.getFileName() + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n++);
                 }
-                Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(real, aside, StandardCopyOption.ATOMIC_MOVE);
                 return java.util.Optional.of(aside);
             }
         }

@@ -19,15 +19,21 @@ public final class Registry {
     public static final String ENV_VAR = "AGENT_TUNNEL_REGISTRY";
     public static final String DEFAULT_PATH = "~/.local/state/agent-tunnel/registry.json";
 
+    /**
+     * The largest registry we read: thousands of records, yet small enough for the {@code >share} hook's 64 MB heap
+     * to parse and rewrite (a 43 MB one made it run out of memory).
+     */
+    public static final long MAX_BYTES = 4L << 20;
+
     private final JsonStateFile file;
 
     public Registry(Path path) {
-        this.file = new JsonStateFile(path);
+        this.file = new JsonStateFile(path, MAX_BYTES);
     }
 
     /** A registry whose lock is taken by {@code locker} (e.g. already held by the hook's launcher). */
     public Registry(Path path, JsonStateFile.Locker locker) {
-        this.file = new JsonStateFile(path, locker);
+        this.file = new JsonStateFile(path, MAX_BYTES, locker);
     }
 
     /** The hook's registry path: {@code $AGENT_TUNNEL_REGISTRY} or the default, {@code ~} expanded, absolute. */

@@ -18,7 +18,10 @@ public final class RegistryJson {
     private RegistryJson() {
     }
 
-    /** Every buildable record by key, in file order. A record that cannot be built is skipped. */
+    /**
+     * Every buildable record by key, in file order. A record that cannot be built is skipped. A record's handle is
+     * always its key, so a record written back with {@link #put} lands under the key it was read from.
+     */
     public static Map<String, RegistryRecord> records(ObjectNode root, Path file) throws CorruptFileException {
         JsonNode records = root.get(RECORDS);
         Map<String, RegistryRecord> result = new LinkedHashMap<>();
@@ -51,7 +54,6 @@ public final class RegistryJson {
         if (sessionId.isEmpty()) {
             return Optional.empty();
         }
-        String handle = JsonTrees.text(node, "handle");
         String transcript = JsonTrees.text(node, "transcript_path");
         String configDir = JsonTrees.text(node, "config_dir");
         if (configDir.isEmpty()) {
@@ -60,7 +62,7 @@ public final class RegistryJson {
         JsonNode created = node.get("created_at");
         double createdAt = created != null && created.isNumber() ? created.asDouble() : 0.0;
         return Optional.of(new RegistryRecord(
-                handle.isEmpty() ? key : handle,
+                key, // the key is what resolves; a stored "handle" that differs (hand-edited, another tool) is ignored
                 sessionId,
                 JsonTrees.text(node, "cwd"),
                 configDir,

@@ -27,11 +27,14 @@ import java.util.SortedSet;
  * made by another process during a long turn survives it.
  */
 public final class ThreadStore {
+    /** The largest state.json we read: far beyond any daemon's bindings and fork ids, and still parseable. */
+    public static final long MAX_BYTES = 64L << 20;
+
     private final JsonStateFile file;
     private final Clock clock;
 
     public ThreadStore(Path path, Clock clock) {
-        this.file = new JsonStateFile(path);
+        this.file = new JsonStateFile(path, MAX_BYTES);
         this.clock = clock;
     }
 

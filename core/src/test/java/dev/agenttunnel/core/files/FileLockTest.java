@@ -42,7 +42,7 @@ class FileLockTest {
         var out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("locked", out.readLine());
 
-        JsonStateFile file = new JsonStateFile(state);
+        JsonStateFile file = new JsonStateFile(state, 1L << 20);
         CompletableFuture<Void> ours = CompletableFuture.runAsync(() -> {
             try {
                 file.update(root -> {

@@ -25,7 +25,7 @@ class JsonStateFileTest {
     @Test
     void concurrentChangesAllLandEachWithItsOwnResultInFewerWritesThanChanges() throws Exception {
         AtomicInteger locks = new AtomicInteger();
-        JsonStateFile file = new JsonStateFile(dir.resolve("state.json"), lockFile -> {
+        JsonStateFile file = new JsonStateFile(dir.resolve("state.json"), 1L << 20, lockFile -> {
             locks.incrementAndGet();
             return FileLock.acquire(lockFile);
         });
@@ -58,7 +58,7 @@ class JsonStateFileTest {
 
     @Test
     void aFailingChangeFailsAloneAndLeavesNothingBehind() throws Exception {
-        JsonStateFile file = new JsonStateFile(dir.resolve("state.json"));
+        JsonStateFile file = new JsonStateFile(dir.resolve("state.json"), 1L << 20);
         file.update(root -> root.put("kept", 1));
         IOException refused = assertThrows(IOException.class, () -> file.update(root -> {
             root.put("half", 1);
@@ -76,8 +76,26 @@ class JsonStateFileTest {
     void aCorruptFileFailsTheChangeAndStaysAsItWas() throws Exception {
         Path path = dir.resolve("state.json");
         Files.writeString(path, "{oops");
-        JsonStateFile file = new JsonStateFile(path);
+        JsonStateFile file = new JsonStateFile(path, 1L << 20);
         assertThrows(CorruptFileException.class, () -> file.update(root -> root.put("x", 1)));
         assertEquals("{oops", Files.readString(path));
+    }
+
+    @Test
+    void aFileAtItsCapIsReadAndOneByteMoreIsRefusedUnread() throws Exception {
+        Path path = dir.resolve("state.json");
+        String json = "{\"k\": 1}";
+        Files.writeString(path, json + " ".repeat(1024 - json.length()));
+        JsonStateFile file = new JsonStateFile(path, 1024);
+        assertEquals(1, file.read().path("k").asInt());
+
+        Files.writeString(path, json + " ".repeat(1025 - json.length()));
+        OversizedFileException e = assertThrows(OversizedFileException.class, file::read);
+        assertEquals(1025, e.size());
+        assertEquals(1024, e.cap());
+        assertTrue(e.getMessage().startsWith(path + " is 1025 bytes (1.0 KiB), more than the 1 KiB"), e.getMessage());
+        assertThrows(OversizedFileException.class, () -> file.update(root -> root.put("x", 1)));
+        assertThrows(OversizedFileException.class, file::moveAsideIfCorrupt);
+        assertEquals(1025, Files.size(path), "left as it was");
     }
 }

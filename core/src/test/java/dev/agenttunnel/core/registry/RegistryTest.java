@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.files.CorruptFileException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -115,6 +117,110 @@ class RegistryTest {
         assertEquals("[1, 2]", Files.readString(aside));
         assertFalse(Files.exists(file));
         assertTrue(registry.active().isEmpty());
+    }
+
+    @Test
+    void aSymlinkPlantedAtATempNameIsNotWrittenThrough() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, PYTHON_REGISTRY);
+        Path victim = dir.resolve("bashrc");
+        Files.writeString(victim, "export KEEP=1\n");
+        Files.createSymbolicLink(dir.resolve("registry.json.tmp"), victim);
+        Files.createSymbolicLink(dir.resolve("registry.tmp"), victim);
+        Registry registry = new Registry(file);
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("ops"));
+
+        assertEquals("export KEEP=1\n", Files.readString(victim));
+        assertTrue(registry.get("ops").isEmpty());
+        assertTrue(registry.get("payments").isPresent());
+        assertFalse(Files.isSymbolicLink(file), "the registry is a plain file");
+    }
+
+    @Test
+    void aSymlinkedRegistryIsWrittenThroughAndStaysALink() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = dotfiles.resolve("registry.json");
+        Files.writeString(real, PYTHON_REGISTRY);
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path link = Files.createSymbolicLink(state.resolve("registry.json"), Path.of("../dotfiles/registry.json"));
+        Registry registry = new Registry(link);
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("ops"));
+
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertEquals(Path.of("../dotfiles/registry.json"), Files.readSymbolicLink(link));
+        assertTrue(new Registry(real).get("ops").isEmpty(), "the link's target holds the change");
+        assertTrue(new Registry(real).get("payments").isPresent());
+        try (var left = Files.list(dotfiles)) {
+            assertEquals(List.of(real), left.toList(), "no temp file left beside the target");
+        }
+    }
+
+    @Test
+    void aCorruptSymlinkedRegistryIsMovedAsideBesideItsTargetAndTheLinkKept() throws Exception {
+        Path dotfiles = Files.createDirectories(dir.resolve("dotfiles"));
+        Path real = Files.writeString(dotfiles.resolve("registry.json"), "{oops");
+        Path link = Files.createSymbolicLink(dir.resolve("registry.json"), real);
+        Registry registry = new Registry(link);
+
+        Path aside = registry.file().moveAsideIfCorrupt().orElseThrow();
+        registry.update(root -> root.putObject("records"));
+
+        assertEquals(dotfiles, aside.getParent());
+        assertEquals("{oops", Files.readString(aside));
+        assertTrue(Files.isSymbolicLink(link), "the link is kept");
+        assertEquals("{\n  \"records\": {}\n}\n", Files.readString(real));
+    }
+
+    @Test
+    void anOversizedRegistryIsRefusedWithoutReadingIt() throws Exception {
+        Path file = dir.resolve("registry.json");
+        try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(5L << 20); // sparse: costs no disk
+        }
+        Registry registry = new Registry(file);
+
+        IOException e = assertThrows(IOException.class, registry::active);
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("5242880 bytes (5 MiB)")
+                && e.getMessage().contains("more than the 4 MiB"), e.getMessage());
+        assertThrows(IOException.class, () -> registry.revoke("ops"));
+        assertThrows(IOException.class, () -> registry.file().moveAsideIfCorrupt(), "not taken for a corrupt file");
+        assertEquals(5L << 20, Files.size(file), "left as it was");
+    }
+
+    /** A record whose stored {@code handle} is not its key (hand-edited, or written by another tool). */
+    static final String MISMATCHED_HANDLE = """
+            {
+              "records": {
+                "payments": {
+                  "handle": "billing",
+                  "session_id": "11111111-2222-3333-4444-555555555555",
+                  "cwd": "/home/u/payments",
+                  "access": "write",
+                  "label": "",
+                  "created_at": 1737000000.5,
+                  "revoked": false
+                }
+              }
+            }
+            """;
+
+    @Test
+    void revokeActsOnTheRecordUnderTheKeyEvenWhenItsHandleFieldDiffers() throws Exception {
+        Path file = dir.resolve("registry.json");
+        Files.writeString(file, MISMATCHED_HANDLE);
+        Registry registry = new Registry(file);
+        assertEquals("payments", registry.get("payments").orElseThrow().handle(), "the key is the handle");
+
+        assertEquals(Registry.RevokeResult.REVOKED, registry.revoke("payments"));
+
+        assertTrue(registry.get("payments").isEmpty(), "the handle no longer resolves");
+        assertTrue(registry.active().isEmpty(), "nothing is listed as published");
+        assertEquals(List.of("payments"), List.copyOf(registry.all().keySet()), "no second record was created");
+        assertEquals(1737000000.5, registry.all().get("payments").createdAt());
+        assertEquals(Registry.RevokeResult.ALREADY_REVOKED, registry.revoke("payments"));
+        assertEquals(Registry.RevokeResult.NOT_FOUND, registry.revoke("billing"));
     }
 
     @Test

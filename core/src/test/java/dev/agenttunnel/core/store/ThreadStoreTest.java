@@ -1,6 +1,7 @@
 package dev.agenttunnel.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agenttunnel.core.AccessLevel;
@@ -51,5 +52,20 @@ class ThreadStoreTest {
                 """);
         ThreadRecord r = new ThreadStore(file).get("th:9").orElseThrow();
         assertEquals(Backend.TMUX, r.effectiveBackend(Backend.HEADLESS));
+    }
+
+    @Test
+    void anOversizedStateFileIsRefusedWithItsSizeAndTheCap() throws Exception {
+        Path file = dir.resolve("state.json");
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(65L << 20); // sparse: costs no disk
+        }
+        ThreadStore store = new ThreadStore(file);
+
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.get("th:1"));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("(65 MiB)")
+                && e.getMessage().contains("more than the 64 MiB"), e.getMessage());
+        assertThrows(java.io.IOException.class, store::moveAsideIfCorrupt);
+        assertEquals(65L << 20, Files.size(file), "left as it was");
     }
 }
