@@ -301,6 +301,13 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return dmFollowUp(e);
         }
         RegistryRecord r = looked.record().get();
+        if (coolingDown(e)) {
+            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+            return this;
+        }
+        if (asks(looked.word().rest(), e)) {
+            lastAccepted.put(e.author().id(), deps.clock().millis());
+        }
         String key = dmKey(e.channelId());
         ActorRef<Conversation.Command> previous = children.remove(key);
         if (previous != null) {
@@ -322,10 +329,9 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return this;
         }
         ActorRef<Conversation.Command> child = spawn(dmKey(e.channelId()), e.channelId(), rebound.binding());
-        if (rebound.question().isBlank() && e.attachments().isEmpty()) {
+        if (!asks(rebound.question(), e)) {
             deps.chat().post(e.channelId(), "Connected to **" + rebound.record().displayName() + "**.", List.of());
         } else {
-            lastAccepted.put(e.author().id(), deps.clock().millis());
             child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), rebound.question()));
         }
         return this;

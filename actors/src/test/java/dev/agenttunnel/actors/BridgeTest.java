@@ -393,6 +393,24 @@ class BridgeTest {
         assertEquals(3, forks.started());
     }
 
+    @Test
+    void theCooldownHoldsBackADirectMessageThatNamesAHandle() throws Exception {
+        restart("discord.respond_to_dms = true\nlimits.per_user_cooldown_s = 60");
+        publish("ops", "expert-ops", AccessLevel.READ);
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "payments what is X?");
+        forks.awaitTurn(1).answer("fork-p", "X!");
+        chat.awaitPost("dm-1", "X!");
+
+        String rebind = say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down?");
+        chat.await(c -> c.kind().equals("react") && c.messageId().equals(rebind) && c.text().equals("⏳"), Duration.ofSeconds(10));
+        assertEquals("payments", store.get("dm:dm-1").orElseThrow().handle(), "a held-back message does not rebind");
+
+        clock.advance(Duration.ofSeconds(61));
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down now?");
+        assertEquals("expert-ops", forks.awaitTurn(2).request.turn().resumeId());
+        assertEquals(2, forks.started());
+    }
+
     /** The system clock, moved forward by whatever a test adds. */
     static final class MovableClock extends Clock {
         private final java.util.concurrent.atomic.AtomicReference<Duration> ahead = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
