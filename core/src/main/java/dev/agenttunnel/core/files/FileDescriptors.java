@@ -1,0 +1,33 @@
+package dev.agenttunnel.core.files;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The libc calls on a bare descriptor number that Java has no API for. {@code System.console()} only tells
+ * whether stdin <em>and</em> stdout are a terminal; what may reach a terminal depends on stdout alone.
+ */
+public final class FileDescriptors {
+    public static final int STDOUT = 1;
+    private static final MethodHandle ISATTY = libc("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private FileDescriptors() {
+    }
+
+    /** Whether descriptor {@code fd} is open on a terminal. */
+    public static boolean isTerminal(int fd) {
+        try {
+            return (int) ISATTY.invokeExact(fd) == 1;
+        } catch (Throwable e) {
+            throw new IllegalStateException("isatty(" + fd + ") failed", e);
+        }
+    }
+
+    private static MethodHandle libc(String name, FunctionDescriptor signature) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name)
+                .orElseThrow(() -> new IllegalStateException("libc has no " + name)), signature);
+    }
+}
