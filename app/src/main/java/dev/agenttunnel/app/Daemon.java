@@ -9,6 +9,7 @@ import dev.agenttunnel.tmux.TmuxForks;
 import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
+import dev.agenttunnel.core.config.DiscordToken;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.registry.Registry;
 import dev.agenttunnel.core.store.ThreadStore;
@@ -55,7 +56,7 @@ final class Daemon {
         }
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
         HeadlessFork headless = new HeadlessFork(new ClaudeCommand(settings.claude(), settings.tunnel().platform(),
-                java.util.Set.of(settings.discord().tokenEnv())), env);
+                forkSecrets(settings)), env);
 
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
                 store, forks(headless, tmux), settings, blockingIo,
@@ -70,6 +71,13 @@ final class Daemon {
         relay.connect(bridge.gateway());
         LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
         return new Daemon(bridge);
+    }
+
+    /** The token's variable, and the launcher's notes on how it handed the token over. */
+    private static java.util.Set<String> forkSecrets(Settings settings) {
+        java.util.Set<String> secrets = new java.util.HashSet<>(DiscordToken.LAUNCHER_VARIABLES);
+        secrets.add(settings.discord().tokenEnv());
+        return secrets;
     }
 
     private static ForkBackends forks(HeadlessFork headless, TmuxOnDemand tmux) {
