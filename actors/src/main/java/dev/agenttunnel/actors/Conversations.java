@@ -167,6 +167,14 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         }
         RegistryRecord record = looked.record().get();
         String question = looked.word().rest();
+        // An opener is held to the cooldown like a follow-up, or one user could open threads (and turns) without limit.
+        if (coolingDown(e)) {
+            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+            return this;
+        }
+        if (asks(question, e)) {
+            lastAccepted.put(e.author().id(), deps.clock().millis());
+        }
         getContext().pipeToSelf(deps.chat().openThread(e.channelId(), e.messageId(), BridgeTexts.threadName(record, question)),
                 (threadId, failure) -> new ThreadOpened(e, record, question, threadId, failure));
         return this;
@@ -197,10 +205,9 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         }
         String key = threadKey(bound.threadId());
         ActorRef<Conversation.Command> child = spawn(key, bound.threadId(), bound.binding());
-        if (bound.question().isBlank() && bound.event().attachments().isEmpty()) {
+        if (!asks(bound.question(), bound.event())) {
             deps.chat().post(bound.threadId(), BridgeTexts.connected(bound.record()), List.of());
         } else {
-            lastAccepted.put(bound.event().author().id(), deps.clock().millis());
             child.tell(new Conversation.Ask(bound.event().messageId(), bound.event().author().displayName(), bound.question()));
         }
         return this;
@@ -251,15 +258,24 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (text.isBlank() && e.attachments().isEmpty()) {
             return this;
         }
-        long now = deps.clock().millis();
-        Long last = lastAccepted.get(e.author().id());
-        if (last != null && now - last < deps.settings().limits().perUserCooldownS() * 1000) {
+        if (coolingDown(e)) {
             deps.chat().react(e.channelId(), e.messageId(), "⏳");
             return this;
         }
-        lastAccepted.put(e.author().id(), now);
+        lastAccepted.put(e.author().id(), deps.clock().millis());
         child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), text));
         return this;
+    }
+
+    /** Whether {@code e}'s author had an ask accepted less than {@code [limits] per_user_cooldown_s} ago. */
+    private boolean coolingDown(ChatEvent e) {
+        Long last = lastAccepted.get(e.author().id());
+        return last != null && deps.clock().millis() - last < deps.settings().limits().perUserCooldownS() * 1000;
+    }
+
+    /** Whether a message that opens a conversation also asks something (a bare handle only gets a ready notice). */
+    private static boolean asks(String question, ChatEvent e) {
+        return !question.isBlank() || !e.attachments().isEmpty();
     }
 
     /**
@@ -285,6 +301,13 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return dmFollowUp(e);
         }
         RegistryRecord r = looked.record().get();
+        if (coolingDown(e)) {
+            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+            return this;
+        }
+        if (asks(looked.word().rest(), e)) {
+            lastAccepted.put(e.author().id(), deps.clock().millis());
+        }
         String key = dmKey(e.channelId());
         ActorRef<Conversation.Command> previous = children.remove(key);
         if (previous != null) {
@@ -306,10 +329,9 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return this;
         }
         ActorRef<Conversation.Command> child = spawn(dmKey(e.channelId()), e.channelId(), rebound.binding());
-        if (rebound.question().isBlank() && e.attachments().isEmpty()) {
+        if (!asks(rebound.question(), e)) {
             deps.chat().post(e.channelId(), "Connected to **" + rebound.record().displayName() + "**.", List.of());
         } else {
-            lastAccepted.put(e.author().id(), deps.clock().millis());
             child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), rebound.question()));
         }
         return this;

@@ -45,6 +45,7 @@ class BridgeTest {
     Bridge.Running bridge;
     int messages;
     int starts;
+    final MovableClock clock = new MovableClock();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -91,7 +92,7 @@ class BridgeTest {
         };
         BridgeDeps deps = new BridgeDeps(chat, registry, store, backends, settings,
                 dev.agenttunnel.core.claude.ClaudeCommand.of(settings, dev.agenttunnel.core.Environment.current()),
-                Executors.newVirtualThreadPerTaskExecutor(), Clock.systemUTC(), "999");
+                Executors.newVirtualThreadPerTaskExecutor(), clock, "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }
 
@@ -365,6 +366,74 @@ class BridgeTest {
         chat.awaitPost(CHANNEL, "Available handles");
         assertEquals(1, forks.started());
         assertTrue(store.get("th:" + thread).isEmpty(), "nothing resurrected the binding");
+    }
+
+    @Test
+    void theCooldownHoldsBackThreadOpenersAsWellAsFollowUps() throws Exception {
+        restart("limits.per_user_cooldown_s = 60");
+        String thread = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        chat.awaitPost(thread, "one");
+
+        String opener = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments second");
+        String bare = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments");
+        String followUp = say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "third");
+        for (String held : List.of(opener, bare, followUp)) {
+            chat.await(c -> c.kind().equals("react") && c.messageId().equals(held) && c.text().equals("⏳"), Duration.ofSeconds(10));
+        }
+        assertEquals(1, chat.count(c -> c.kind().equals("thread")), "no thread for a held-back opener");
+
+        String bobs = say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments bob's own question");
+        chat.await(c -> c.kind().equals("thread") && c.messageId().equals(bobs), Duration.ofSeconds(10));
+        forks.awaitTurn(2).answer("fork-2", "for bob");
+
+        clock.advance(Duration.ofSeconds(61));
+        String later = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments once the cooldown is over");
+        chat.await(c -> c.kind().equals("thread") && c.messageId().equals(later), Duration.ofSeconds(10));
+        assertTrue(forks.awaitTurn(3).request.question().endsWith("\nonce the cooldown is over"));
+        assertEquals(3, forks.started());
+    }
+
+    @Test
+    void theCooldownHoldsBackADirectMessageThatNamesAHandle() throws Exception {
+        restart("discord.respond_to_dms = true\nlimits.per_user_cooldown_s = 60");
+        publish("ops", "expert-ops", AccessLevel.READ);
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "payments what is X?");
+        forks.awaitTurn(1).answer("fork-p", "X!");
+        chat.awaitPost("dm-1", "X!");
+
+        String rebind = say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down?");
+        chat.await(c -> c.kind().equals("react") && c.messageId().equals(rebind) && c.text().equals("⏳"), Duration.ofSeconds(10));
+        assertEquals("payments", store.get("dm:dm-1").orElseThrow().handle(), "a held-back message does not rebind");
+
+        clock.advance(Duration.ofSeconds(61));
+        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down now?");
+        assertEquals("expert-ops", forks.awaitTurn(2).request.turn().resumeId());
+        assertEquals(2, forks.started());
+    }
+
+    /** The system clock, moved forward by whatever a test adds. */
+    static final class MovableClock extends Clock {
+        private final java.util.concurrent.atomic.AtomicReference<Duration> ahead = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
+        void advance(Duration by) {
+            ahead.accumulateAndGet(by, Duration::plus);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("the bridge only reads instants");
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return Clock.systemUTC().instant().plus(ahead.get());
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.agenttunnel.core.store.ThreadRecord;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.core.turn.TurnPreparer;
 import dev.agenttunnel.core.turn.TurnPreparer.Preparation;
+import dev.agenttunnel.core.text.TerminalText;
 import dev.agenttunnel.headless.HeadlessFork;
 import java.io.IOException;
 import java.util.Optional;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "ask", mixinStandardHelpOptions = true,
         description = {"Ask a published session a question from this terminal, through a private fork of it.",
-            "The answer goes to stdout; [fork=<id> new|follow-up] goes to stderr.",
+            "The answer goes to stdout (at a terminal without control sequences; piped, as the model wrote it);",
+            "[fork=<id> new|follow-up] goes to stderr.",
             "The fork always runs headless (claude -p per question), whatever [tunnel] backend says."})
 final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUESTION", description = "The question (quote it).")
@@ -79,7 +81,8 @@ final class AskCommand implements Callable<Integer> {
         return switch (outcome) {
             case TurnOutcome.Answered answered -> {
                 store.recordFork(key, answered.forkSessionId(), "");
-                ctx.out().println(answered.text());
+                // The model can be steered by whoever asks: at a terminal its control sequences must not act.
+                ctx.out().println(ctx.outIsTerminal() ? TerminalText.strip(answered.text()) : answered.text());
                 ctx.err().println();
                 ctx.err().println("[fork=" + answered.forkSessionId() + " " + (record.hasFork() ? "follow-up" : "new") + "]");
                 yield ExitCodes.OK;

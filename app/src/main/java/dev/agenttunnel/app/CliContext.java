@@ -17,23 +17,38 @@ public final class CliContext {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Optional<BufferedReader> terminal;
+    private final boolean outIsTerminal;
 
     /** A context without a person to ask (scripts, tests): interactive commands refuse to run. */
     public CliContext(Environment env, PrintWriter out, PrintWriter err) {
         this(env, out, err, Optional.empty());
     }
 
-    /** @param terminal what the person types, when the command runs at an interactive terminal */
+    /** @param terminal what the person types, when the command runs at an interactive terminal (its output one too) */
     public CliContext(Environment env, PrintWriter out, PrintWriter err, Optional<BufferedReader> terminal) {
+        this(env, out, err, terminal, terminal.isPresent());
+    }
+
+    /**
+     * @param terminal      what the person types, when the command runs at an interactive terminal
+     * @param outIsTerminal whether {@code out} reaches a terminal (also with stdin redirected)
+     */
+    public CliContext(Environment env, PrintWriter out, PrintWriter err, Optional<BufferedReader> terminal, boolean outIsTerminal) {
         this.env = env;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+        this.outIsTerminal = outIsTerminal;
     }
 
     /** The person's input, if this runs at an interactive terminal. */
     public Optional<BufferedReader> terminal() {
         return terminal;
+    }
+
+    /** Whether {@link #out()} reaches a terminal, which acts on control sequences in what it is sent. */
+    public boolean outIsTerminal() {
+        return outIsTerminal;
     }
 
     public Environment env() {

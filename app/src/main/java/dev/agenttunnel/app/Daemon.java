@@ -72,6 +72,7 @@ final class Daemon {
         return new Daemon(bridge);
     }
 
+    /** The token's variable, and the launcher's notes on how it handed the token over. */
     private static ForkBackends forks(HeadlessFork headless, TmuxOnDemand tmux) {
         return new ForkBackends() {
             @Override

@@ -16,6 +16,7 @@ public final class Main {
         java.io.Console console = System.console();
         java.util.Optional<java.io.BufferedReader> terminal = console == null || !console.isTerminal() ? java.util.Optional.empty()
                 : java.util.Optional.of(new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        System.exit(Cli.run(new CliContext(Environment.current(), out, err, terminal), args));
+        boolean outIsTerminal = dev.agenttunnel.core.files.FileDescriptors.isTerminal(dev.agenttunnel.core.files.FileDescriptors.STDOUT);
+        System.exit(Cli.run(new CliContext(Environment.current(), out, err, terminal, outIsTerminal), args));
     }
 }

@@ -5,7 +5,9 @@ import dev.agenttunnel.core.config.DiscordSettings;
 import dev.agenttunnel.core.config.DiscordToken;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.config.TunnelSettings;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +43,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = withOverrides(ctx.settings(config));
         DiscordSettings discord = settings.discord();
-        String token = DiscordToken.resolve(discord, ctx.env()).orElseThrow(() -> new CommandFailure(ExitCodes.REFUSED,
-                "No Discord token found (set " + discord.tokenEnv() + " or discord.token_file in the config)."));
+        String token = token(discord);
         if (discord.channelIds().isEmpty() && !discord.respondToDms()) {
             throw new CommandFailure(ExitCodes.REFUSED, "No channels to watch: set channel_ids under [discord] (or pass --channel ID), "
                     + "otherwise the bot would never answer.");
@@ -53,6 +54,26 @@ final class ServeCommand implements Callable<Integer> {
 
         Daemon.start(settings, ctx.env(), token).awaitTermination();
         return ExitCodes.OK;
+    }
+
+    /** The launcher's pipe first (it takes the token out of this process's environment), else token_env / token_file. */
+    private String token(DiscordSettings discord) throws CommandFailure {
+        Optional<String> handedOver;
+        try {
+            handedOver = DiscordToken.handedOver(discord, ctx.env());
+        } catch (IOException e) {
+            throw new CommandFailure(ExitCodes.REFUSED, e.getMessage());
+        }
+        if (handedOver.isPresent()) {
+            return handedOver.get();
+        }
+        if (ctx.env().get(discord.tokenEnv()).isPresent()) {
+            ctx.err().println("agent-tunnel: warning: the bot token is in this process's environment (" + discord.tokenEnv()
+                    + "), where a fork with Bash could read it; start serve with the agent-tunnel launcher, which hands it over "
+                    + "on a pipe, or use token_file.");
+        }
+        return DiscordToken.resolve(discord, ctx.env()).orElseThrow(() -> new CommandFailure(ExitCodes.REFUSED,
+                "No Discord token found (set " + discord.tokenEnv() + " or discord.token_file in the config)."));
     }
 
     private Settings withOverrides(Settings s) throws CommandFailure {

@@ -86,6 +86,34 @@ class AskThroughForkTest {
     }
 
     @Test
+    void atATerminalTheAnswerLosesItsControlSequencesButPipedItIsAsTheModelWroteIt() throws Exception {
+        String hostile = "Amounts are in milli-cents.\u001B]52;c;cm0gLXJmIH4=\u0007\u001B]0;owned\u001B\\\u001B[2J\u009B3J\r done";
+        world.api.script(Scripts.mainOnly(Scripts.text(hostile)));
+
+        TunnelWorld.CliResult piped = world.cli("ask", "How are amounts stored?", "--handle", "payments", "--thread", "piped");
+        assertEquals(0, piped.code(), piped.describe());
+        assertTrue(piped.out().contains(hostile), piped.describe());
+
+        TunnelWorld.CliResult atTerminal = world.cliAtTerminal("", "ask", "Again?", "--handle", "payments", "--thread", "tty");
+        assertEquals(0, atTerminal.code(), atTerminal.describe());
+        assertEquals("Amounts are in milli-cents. done\n", atTerminal.out());
+
+        // The real thing: the launcher's stdout is a terminal (its stdin is not).
+        com.pty4j.PtyProcess person = world.outputAtTerminal("ask", "Once more?", "--handle", "payments", "--thread", "pty");
+        try {
+            TerminalScreen screen = new TerminalScreen(person.getInputStream());
+            assertTrue(person.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), screen.raw());
+            assertEquals(0, person.exitValue(), screen.raw());
+            screen.await(java.time.Duration.ofSeconds(10), text -> text.contains("[fork="), "the fork line after the answer");
+            String raw = screen.raw();
+            assertTrue(raw.contains("Amounts are in milli-cents. done"), raw);
+            assertTrue(raw.codePoints().noneMatch(c -> c == 0x1B || c == 0x07 || (c >= 0x80 && c <= 0x9F)), raw);
+        } finally {
+            person.destroyForcibly();
+        }
+    }
+
+    @Test
     void unknownAndRevokedHandlesAreRefusedWithoutCallingClaude() {
         int seen = world.api.messageRequests().size();
         TunnelWorld.CliResult unknown = world.cli("ask", "hi", "--handle", "nope");

@@ -1,10 +1,18 @@
 package dev.agenttunnel.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agenttunnel.core.config.DiscordToken;
+import dev.agenttunnel.testkit.Eventually;
 import dev.agenttunnel.testkit.Scripts;
+import dev.agenttunnel.testkit.discord.GatewayEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +50,71 @@ class ServeBlackBoxIT {
                 assertTrue(output.contains("agent-tunnel: backend=headless"), output);
             }
         }
+    }
+
+    /**
+     * However the launcher is told the token's variable (the default name, {@code token_env} in the config file,
+     * {@code --token-env NAME}, {@code --token-env=NAME}), the daemon logs in with the token, but the token is
+     * nowhere in its environment or command line, where a fork with Bash could read it.
+     */
+    @Test
+    void theLauncherKeepsTheBotTokenOutOfTheDaemonsEnvironment() throws Exception {
+        try (ServeWorld w = new ServeWorld("", "")) {
+            String config = Files.readString(w.world.config).replaceAll("(?m)^token_file = .*\n", "");
+            Files.writeString(w.world.config, config);
+            launch(w, "AGENT_TUNNEL_DISCORD_TOKEN", "serve", "--config", w.world.config.toString());
+            Files.writeString(w.world.config, config.replace("[discord]\n", "[discord]\ntoken_env = \"AT_CONFIGURED_TOKEN\"  # from the file\n"));
+            launch(w, "AT_CONFIGURED_TOKEN", "serve", "--config", w.world.config.toString());
+            launch(w, "AT_GIVEN_TOKEN", "serve", "--token-env", "AT_GIVEN_TOKEN", "--config", w.world.config.toString());
+            launch(w, "AT_GIVEN_TOKEN", "serve", "--config=" + w.world.config, "--token-env=AT_GIVEN_TOKEN");
+        }
+    }
+
+    private static void launch(ServeWorld w, String tokenVariable, String... args) throws Exception {
+        int identified = identified(w);
+        Path log = w.world.sandbox.root().resolve("serve-" + tokenVariable + ".log");
+        List<String> argv = new ArrayList<>(List.of(TunnelWorld.REPO.resolve("agent-tunnel").toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(w.world.sandbox.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(w.world.env());
+        builder.environment().put(tokenVariable, w.discord.token());
+        Process serve = builder.start();
+        String command;
+        String environ;
+        String cmdline;
+        List<ProcessHandle> children;
+        boolean stopped;
+        try {
+            // The emulator records an identify only when it carried its token (a wrong one is closed with 4004).
+            Eventually.await(ServeWorld.WAIT, "serve logged in with " + tokenVariable + " (" + String.join(" ", args) + ")",
+                    () -> identified(w) > identified);
+            command = serve.info().command().orElse("");
+            environ = Files.readString(Path.of("/proc", String.valueOf(serve.pid()), "environ"), StandardCharsets.UTF_8);
+            cmdline = Files.readString(Path.of("/proc", String.valueOf(serve.pid()), "cmdline"), StandardCharsets.UTF_8);
+            children = serve.children().toList();
+        } finally {
+            serve.destroy();
+            stopped = serve.waitFor(15, TimeUnit.SECONDS);
+            if (!stopped) {
+                serve.destroyForcibly();
+            }
+        }
+        String output = Files.readString(log);
+        assertTrue(command.endsWith("/java"), "the launcher execs java, so the daemon keeps its process id: " + command);
+        String token = w.discord.token();
+        assertFalse(environ.contains(token), "the token is in the daemon's environment\n" + output);
+        assertFalse(cmdline.contains(token), "the token is on the daemon's command line");
+        assertTrue(environ.contains(DiscordToken.FD_VARIABLE + "="), "handed over on a pipe");
+        assertEquals(List.of(), children, "the launcher's pipe writer was waited for");
+        assertTrue(stopped, "serve did not stop within 15 s of SIGTERM\n" + output);
+        assertFalse(output.contains("agent-tunnel: warning"), output);
+    }
+
+    private static int identified(ServeWorld w) {
+        return (int) w.discord.gatewayEvents().stream().filter(e -> e.kind() == GatewayEvent.Kind.IDENTIFIED).count();
     }
 }

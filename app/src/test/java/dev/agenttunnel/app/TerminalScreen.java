@@ -27,12 +27,15 @@ final class TerminalScreen {
         });
     }
 
-    String text() {
-        String raw;
+    /** Everything printed so far, control sequences and all. */
+    String raw() {
         synchronized (bytes) {
-            raw = bytes.toString(StandardCharsets.UTF_8);
+            return bytes.toString(StandardCharsets.UTF_8);
         }
-        return raw.replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "").replaceAll("\u001B[()][0-9A-Za-z]", "")
+    }
+
+    String text() {
+        return raw().replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "").replaceAll("\u001B[()][0-9A-Za-z]", "")
                 .replaceAll("\u001B[=>78DEHM]", "");
     }
 

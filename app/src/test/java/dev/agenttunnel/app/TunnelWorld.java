@@ -144,7 +144,16 @@ final class TunnelWorld implements AutoCloseable {
      * as a person would run it, with this world's environment.
      */
     com.pty4j.PtyProcess atTerminal(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("agent-tunnel").toString()));
+        return atTerminal(List.of(bin.resolve("agent-tunnel").toString()), args);
+    }
+
+    /** As {@link #atTerminal}, but with stdin from {@code /dev/null}: only the output goes to the terminal. */
+    com.pty4j.PtyProcess outputAtTerminal(String... args) throws IOException {
+        return atTerminal(List.of("bash", "-c", "exec \"$@\" </dev/null", "bash", bin.resolve("agent-tunnel").toString()), args);
+    }
+
+    private com.pty4j.PtyProcess atTerminal(List<String> launcher, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(args));
         command.addAll(List.of("--config", config.toString()));
         Map<String, String> env = new HashMap<>(env());

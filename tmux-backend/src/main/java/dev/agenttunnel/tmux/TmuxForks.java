@@ -7,6 +7,7 @@ import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.claude.AccessRefusedException;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.claude.ForkTurn;
+import dev.agenttunnel.core.config.DiscordToken;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.files.Executables;
 import dev.agenttunnel.core.files.JsonTrees;
@@ -255,12 +256,13 @@ public final class TmuxForks implements AutoCloseable {
     /**
      * The fork's complete environment: ours, with claude's per-fork changes ({@code CLAUDE_CONFIG_DIR} only for a
      * non-default config dir, API keys stripped unless {@code unset_api_key = false}), and without the bot token or
-     * anything describing the daemon's own terminal.
+     * anything describing the daemon's own terminal or descriptors.
      */
     Map<String, String> forkEnvironment(ForkTurn turn) throws AccessRefusedException {
         Map<String, String> vars = new HashMap<>(env.variables());
         command.headless(turn, env).applyTo(vars);
         NOT_FOR_FORKS.forEach(vars::remove);
+        DiscordToken.LAUNCHER_VARIABLES.forEach(vars::remove);
         if (!settings.discord().tokenEnv().isBlank()) {
             vars.remove(settings.discord().tokenEnv());
         }

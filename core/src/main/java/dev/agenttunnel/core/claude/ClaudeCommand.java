@@ -5,6 +5,7 @@ import dev.agenttunnel.core.Environment;
 import dev.agenttunnel.core.config.ClaudeSettings;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agenttunnel.core.config.DiscordToken;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.files.CanonicalPaths;
 import dev.agenttunnel.core.files.JsonTrees;
@@ -48,10 +49,14 @@ public final class ClaudeCommand {
         this.fence = fence;
     }
 
-    /** The command of this installation: {@code settings}' own files fenced off, the token's variable kept from forks. */
+    /**
+     * The command of this installation: {@code settings}' own files fenced off; the token's variable and the
+     * launcher's hand-over variables kept from forks.
+     */
     public static ClaudeCommand of(Settings settings, Environment env) {
-        return new ClaudeCommand(settings.claude(), settings.tunnel().platform(), Set.of(settings.discord().tokenEnv()),
-                ForkFence.of(settings, env));
+        Set<String> secrets = new HashSet<>(DiscordToken.LAUNCHER_VARIABLES);
+        secrets.add(settings.discord().tokenEnv());
+        return new ClaudeCommand(settings.claude(), settings.tunnel().platform(), secrets, ForkFence.of(settings, env));
     }
 
     public ForkFence fence() {
