@@ -78,6 +78,13 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private final ActorRef<Reaper.Command> reaper;
     private final Map<String, ActorRef<Conversation.Command>> children = new HashMap<>();
     private final Map<String, List<ChatEvent>> restoring = new HashMap<>();
+    /**
+     * Threads being opened (from the moment we ask Discord for one until its binding is written), with what was said in
+     * them meanwhile: a follow-up sent the moment a thread appears waits for its conversation instead of meeting no
+     * binding. Discord gives a thread opened from a message that message's id, so the key is known before the thread
+     * exists.
+     */
+    private final Map<String, List<ChatEvent>> opening = new HashMap<>();
     private final Map<String, Long> lastAccepted = new HashMap<>();
     private final List<ActorRef<Done>> abortWaiters = new ArrayList<>();
     private String abortReason;
@@ -175,12 +182,14 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (asks(question, e)) {
             lastAccepted.put(e.author().id(), deps.clock().millis());
         }
+        opening.put(threadKey(e.messageId()), new ArrayList<>());
         getContext().pipeToSelf(deps.chat().openThread(e.channelId(), e.messageId(), BridgeTexts.threadName(record, question)),
                 (threadId, failure) -> new ThreadOpened(e, record, question, threadId, failure));
         return this;
     }
 
     private Behavior<Command> onThreadOpened(ThreadOpened opened) {
+        List<ChatEvent> said = opening.remove(threadKey(opened.event().messageId()));
         if (opened.failure() != null) {
             getContext().getLog().error("Could not open a thread for handle {}", opened.record().handle(), opened.failure());
             deps.chat().reply(opened.event().channelId(), opened.event().messageId(),
@@ -189,6 +198,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         }
         RegistryRecord r = opened.record();
         String key = threadKey(opened.threadId());
+        opening.put(key, said == null ? new ArrayList<>() : said); // a front-end whose thread ids are new ones moves it
         getContext().getLog().info("Opened thread for handle {} (session {}) asked by {}", r.handle(),
                 r.sessionId().substring(0, Math.min(8, r.sessionId().length())), opened.event().author().displayName());
         io(() -> deps.store().bind(key, r.handle(), r.sessionId(), r.cwd(), deps.settings().tunnel().backend(), r.configDir(),
@@ -198,17 +208,22 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     }
 
     private Behavior<Command> onBound(Bound bound) {
+        String key = threadKey(bound.threadId());
+        List<ChatEvent> said = opening.remove(key);
         if (bound.failure() != null) {
-            getContext().getLog().error("Could not bind thread {}", bound.threadId(), bound.failure());
+            getContext().getLog().error("Could not bind thread {}{}", bound.threadId(),
+                    said == null || said.isEmpty() ? "" : " (" + said.size() + " message(s) in it are not answered)", bound.failure());
             deps.chat().post(bound.threadId(), BridgeTexts.failed("Could not record this thread: " + bound.failure().getMessage()), List.of());
             return this;
         }
-        String key = threadKey(bound.threadId());
-        ActorRef<Conversation.Command> child = spawn(key, bound.threadId(), bound.binding());
+        ActorRef<Conversation.Command> child = children.containsKey(key) ? children.get(key) : spawn(key, bound.threadId(), bound.binding());
         if (!asks(bound.question(), bound.event())) {
             deps.chat().post(bound.threadId(), BridgeTexts.connected(bound.record()), List.of());
         } else {
             child.tell(new Conversation.Ask(bound.event().messageId(), bound.event().author().displayName(), bound.question()));
+        }
+        if (said != null) {
+            said.forEach(e -> deliver(child, e));
         }
         return this;
     }
@@ -217,6 +232,11 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         String key = threadKey(e.channelId());
         if (children.containsKey(key)) {
             return deliver(children.get(key), e);
+        }
+        List<ChatEvent> beingOpened = opening.get(key);
+        if (beingOpened != null) {
+            beingOpened.add(e);
+            return this;
         }
         List<ChatEvent> waiting = restoring.get(key);
         if (waiting != null) {

@@ -205,6 +205,29 @@ class BridgeTest {
     }
 
     @Test
+    void aFollowUpSentAsTheThreadAppearsIsAnsweredInThatThreadsOneConversation() throws Exception {
+        chat.holdThreads(); // the follow-up arrives before Discord's answer to the thread's creation, and its binding
+        String opener = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments first");
+        chat.await(c -> c.kind().equals("thread"), Duration.ofSeconds(10));
+        say(BOB, opener, ChatEvent.ChannelKind.THREAD, "second, right away");
+        chat.releaseThreads();
+        say(BOB, opener, ChatEvent.ChannelKind.THREAD, "third, as the binding is written");
+
+        ScriptedForks.Turn first = forks.awaitTurn(1);
+        assertTrue(first.request.question().endsWith("\nfirst"), first.request.question());
+        first.answer("fork-1", "one");
+        ScriptedForks.Turn second = forks.awaitTurn(2);
+        assertTrue(second.request.question().endsWith("\nsecond, right away"), second.request.question());
+        assertEquals("fork-1", second.request.turn().resumeId(), "the same conversation: the first turn's fork");
+        second.answer("fork-1", "two");
+        ScriptedForks.Turn third = forks.awaitTurn(3);
+        assertTrue(third.request.question().endsWith("\nthird, as the binding is written"), third.request.question());
+        third.answer("fork-1", "three");
+        chat.awaitPost(opener, "three");
+        assertEquals(3, forks.started());
+    }
+
+    @Test
     void aSecondQuestionWaitsItsTurnAndIsToldSo() throws Exception {
         String thread = open("payments first");
         ScriptedForks.Turn first = forks.awaitTurn(1);

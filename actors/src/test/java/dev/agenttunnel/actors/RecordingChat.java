@@ -29,6 +29,7 @@ final class RecordingChat implements ChatPort {
     }
     private volatile Predicate<String> held = text -> false;
     private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> threadsHeld = CompletableFuture.completedFuture(null);
 
     /** Posts whose text matches {@code which} are recorded at once but complete only at {@link #releasePosts()}. */
     void holdPosts(Predicate<String> which) {
@@ -86,11 +87,20 @@ final class RecordingChat implements ChatPort {
         return calls.stream().filter(test).count();
     }
 
+    /** Threads are created, but Discord's answer to the creation is held back until {@link #releaseThreads()}. */
+    void holdThreads() {
+        threadsHeld = new CompletableFuture<>();
+    }
+
+    void releaseThreads() {
+        threadsHeld.complete(null);
+    }
+
+    /** As Discord does, a thread opened from a message has that message's id. */
     @Override
     public CompletionStage<String> openThread(String channelId, String messageId, String name) {
-        String id = String.valueOf(ids.incrementAndGet());
-        record(new Call("thread", channelId, messageId, name + " -> " + id, List.of()));
-        return CompletableFuture.completedFuture(id);
+        record(new Call("thread", channelId, messageId, name + " -> " + messageId, List.of()));
+        return threadsHeld.thenApply(ignored -> messageId);
     }
 
     @Override
