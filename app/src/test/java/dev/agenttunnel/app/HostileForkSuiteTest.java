@@ -94,8 +94,7 @@ class HostileForkSuiteTest {
             check(r.code() == ExitCodes.REFUSED && r.err().contains("allow_skip_permissions"), "all without its gate is refused: " + r.describe());
             return r.out() + r.err();
         });
-        String config = Files.readString(w.world.config);
-        Files.writeString(w.world.config, config.replace("unset_api_key = false", "unset_api_key = false\nallow_skip_permissions = true"));
+        openTheGate();
         run("ask all (gate on)", AccessLevel.ALL, runId -> ask(runId));
         assertNoFailures();
     }
@@ -119,7 +118,16 @@ class HostileForkSuiteTest {
             run(surface + " " + level.wire(), level, runId -> thread(runId, "HOSTILE-DONE " + runId));
         }
         run(surface + " all (gate off)", AccessLevel.ALL, runId -> thread(runId, "allow_skip_permissions"));
+        w.stopDaemon();
+        openTheGate();
+        w.startDaemon();
+        run(surface + " all (gate on)", AccessLevel.ALL, runId -> thread(runId, "HOSTILE-DONE " + runId));
         assertNoFailures();
+    }
+
+    private void openTheGate() throws IOException {
+        String config = Files.readString(w.world.config);
+        Files.writeString(w.world.config, config.replace("unset_api_key = false", "unset_api_key = false\nallow_skip_permissions = true"));
     }
 
     /** What a run gives back to the person asking (stdout and stderr, or every bot message in the thread). */

@@ -34,8 +34,11 @@ final class LaunchScript {
         HookInbox.requireWord(token);
         Path script = dir.resolve("launch-" + token + ".sh");
         Files.deleteIfExists(script);
-        Files.createFile(script, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(script, text(script, env, argv), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        // Created afresh and written through the same descriptor: never through a link someone put in its place.
+        try (var out = Files.newByteChannel(script, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            out.write(java.nio.ByteBuffer.wrap(text(script, env, argv).getBytes(StandardCharsets.UTF_8)));
+        }
         return List.of("/usr/bin/env", "-i", "TERM=" + term, "/bin/sh", script.toString());
     }
 

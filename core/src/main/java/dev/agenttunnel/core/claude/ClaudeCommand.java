@@ -125,15 +125,14 @@ public final class ClaudeCommand {
 
     /**
      * The one {@code --settings} value of a turn: below {@code all} the fence ({@link ForkFence#settings}), plus
-     * {@code hooks} when the backend has any; empty at {@code all} without hooks.
+     * {@code hooks} when the backend has any.
      */
     public Optional<String> settings(ForkTurn turn, Optional<ObjectNode> hooks, Environment env) {
         ObjectNode root;
         if (turn.access() == AccessLevel.ALL) {
-            if (hooks.isEmpty()) {
-                return Optional.empty();
-            }
-            root = JsonNodeFactory.instance.objectNode();
+            // The owner opted in twice (the level and allow_skip_permissions): an interactive fork would otherwise stop
+            // at claude's "Bypass Permissions mode" warning, which only a person at its window can accept.
+            root = JsonNodeFactory.instance.objectNode().put("skipDangerousModePermissionPrompt", true);
         } else {
             Path configDir = turn.configDir().isEmpty() ? env.defaultClaudeConfigDir() : Path.of(turn.configDir());
             root = fence.settings(turn.access(), turn.projectDir(), turn.readableDirs(), configDir);

@@ -110,6 +110,10 @@ public final class JsonStateFile {
     public ObjectNode read() throws IOException {
         byte[] bytes;
         try {
+            if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the reader (the hook) for ever
+                throw new java.nio.file.FileSystemException(path.toString(), null, "not a regular file (a pipe, device or "
+                        + "folder stands there); move it away, and agent-tunnel starts a new one");
+            }
             long size = Files.size(path);
             if (size > maxBytes) {
                 throw new OversizedFileException(path, size, maxBytes);

@@ -82,6 +82,18 @@ class JsonStateFileTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoInThePlaceOfTheFileIsRefusedInsteadOfBlockingTheReader() throws Exception {
+        Path path = dir.resolve("registry.json");
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        JsonStateFile file = new JsonStateFile(path, 1024);
+        IOException e = assertThrows(IOException.class, file::read);
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        assertThrows(IOException.class, () -> file.update(root -> root.put("x", 1)));
+    }
+
+    @Test
     void aFileAtItsCapIsReadAndOneByteMoreIsRefusedUnread() throws Exception {
         Path path = dir.resolve("state.json");
         String json = "{\"k\": 1}";
