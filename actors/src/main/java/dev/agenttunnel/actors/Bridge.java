@@ -47,9 +47,13 @@ public final class Bridge {
                     // Its timers are lost on a restart; windows then stay open until their thread's next turn ends.
                     Behaviors.supervise(Reaper.create(deps.settings().limits().paneIdleTtl())).onFailure(SupervisorStrategy.restart()),
                     "reaper");
+            ActorRef<WarmPool.Command> warmPool = context.spawn(
+                    // Losing its list on a restart only lets more claudes stay warm until their idle TTL closes them.
+                    Behaviors.supervise(WarmPool.create(deps.settings().limits().maxWarmForks())).onFailure(SupervisorStrategy.restart()),
+                    "warm-pool");
             ActorRef<Conversations.Command> conversations = context.spawn(
                     // The router holds no state worth keeping over a crash; bindings live in state.json.
-                    Behaviors.supervise(Conversations.create(deps, permits, reaper)).onFailure(SupervisorStrategy.restart()),
+                    Behaviors.supervise(Conversations.create(deps, permits, reaper, warmPool)).onFailure(SupervisorStrategy.restart()),
                     "conversations");
             Gateway gateway = Gateway.start(context.getSystem(), conversations, deps.chat(), 1024);
             CoordinatedShutdown shutdown = CoordinatedShutdown.get(context.getSystem());

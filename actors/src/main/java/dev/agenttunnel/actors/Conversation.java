@@ -69,6 +69,16 @@ public final class Conversation {
 
     private enum TypingTick implements Command { INSTANCE }
 
+    private record WarmStopped() implements Command {
+    }
+
+    /** What the fork is doing now (from its warm session), in words for the person waiting. */
+    private record Activity(String what) implements Command {
+    }
+
+    /** The warm session answers by the turn's own timeout; this much more and the ask itself gives up. */
+    private static final Duration WARM_REPLY_GRACE = Duration.ofSeconds(15);
+
     private static final Duration TYPING_EVERY = Duration.ofSeconds(8);
     private static final Duration TYPING_FIRST_AFTER = Duration.ofMillis(800);
 
@@ -80,7 +90,11 @@ public final class Conversation {
     private final ThreadRecord boundUnder;
     private final ActorRef<TurnPermits.Command> permits;
     private final ActorRef<TurnPermits.Granted> permitReplies;
+    private final ActorRef<String> activityReplies;
     private final ActorRef<Reaper.Command> reaper;
+    private final ActorRef<WarmPool.Command> warmPool;
+    /** This thread's warm fork (headless, when the daemon keeps them), spawned on its first headless turn. */
+    private ActorRef<WarmSession.Command> warm;
     private final TurnPreparer preparer;
     private final Deque<Ask> queue = new ArrayDeque<>();
     private Ask current;
@@ -97,7 +111,8 @@ public final class Conversation {
     private String abortReason;
 
     private Conversation(ActorContext<Command> context, TimerScheduler<Command> timers, BridgeDeps deps, String threadKey,
-            String channelId, ThreadRecord boundUnder, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper) {
+            String channelId, ThreadRecord boundUnder, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper,
+            ActorRef<WarmPool.Command> warmPool) {
         this.context = context;
         this.timers = timers;
         this.deps = deps;
@@ -106,7 +121,9 @@ public final class Conversation {
         this.boundUnder = boundUnder;
         this.permits = permits;
         this.reaper = reaper;
+        this.warmPool = warmPool;
         this.permitReplies = context.messageAdapter(TurnPermits.Granted.class, g -> new PermitGranted());
+        this.activityReplies = context.messageAdapter(String.class, Activity::new);
         this.preparer = new TurnPreparer(deps.store(), deps.registry(), deps.command(), deps.settings().tunnel().stateDir());
     }
 
@@ -116,13 +133,14 @@ public final class Conversation {
      * @param reaper     told when the fork's window goes idle and when it is busy again
      */
     public static Behavior<Command> create(BridgeDeps deps, String threadKey, String channelId, ThreadRecord boundUnder,
-            ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper) {
+            ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper, ActorRef<WarmPool.Command> warmPool) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-                new Conversation(context, timers, deps, threadKey, channelId, boundUnder, permits, reaper).idle()));
+                new Conversation(context, timers, deps, threadKey, channelId, boundUnder, permits, reaper, warmPool).idle()));
     }
 
     private Behavior<Command> idle() {
         return Behaviors.receive(Command.class)
+                .onMessage(WarmStopped.class, w -> onWarmStopped())
                 .onMessage(Ask.class, this::startTurn)
                 .onMessage(Close.class, c -> closing())
                 .onMessage(Reap.class, r -> reaping())
@@ -137,6 +155,7 @@ public final class Conversation {
         String reapedWindow = window;
         context.pipeToSelf(CompletableFuture.supplyAsync(() -> reap(reapedBackend, reapedWindow), deps.blockingIo()), Reaped::new);
         return Behaviors.receive(Command.class)
+                .onMessage(WarmStopped.class, w -> onWarmStopped())
                 .onMessage(Reaped.class, this::onReaped)
                 .onMessage(Ask.class, this::enqueue)
                 .onMessage(Close.class, c -> requestClose())
@@ -148,11 +167,13 @@ public final class Conversation {
 
     private Behavior<Command> busy() {
         return Behaviors.receive(Command.class)
+                .onMessage(WarmStopped.class, w -> onWarmStopped())
                 .onMessage(PermitGranted.class, g -> onPermit())
                 .onMessage(Prepared.class, this::onPrepared)
                 .onMessage(Finished.class, this::onFinished)
                 .onMessage(Posted.class, this::onPosted)
                 .onMessage(TypingTick.class, t -> typing())
+                .onMessage(Activity.class, this::onActivity)
                 .onMessage(Ask.class, this::onAskWhileBusy)
                 .onMessage(Close.class, c -> requestClose())
                 .onMessage(Reap.class, r -> Behaviors.same())
@@ -164,6 +185,7 @@ public final class Conversation {
     private Behavior<Command> closing() {
         context.pipeToSelf(CompletableFuture.runAsync(this::forget, deps.blockingIo()), (ok, failure) -> new Forgotten(failure));
         return Behaviors.receive(Command.class)
+                .onMessage(WarmStopped.class, w -> onWarmStopped())
                 .onMessage(Forgotten.class, this::onForgotten)
                 .onMessage(Posted.class, p -> Behaviors.stopped())
                 .onMessage(Ask.class, a -> Behaviors.same())
@@ -227,19 +249,66 @@ public final class Conversation {
         followUp = ready.record().hasFork();
         reaper.tell(new Reaper.Disarm(threadKey));
         backend = ready.record().effectiveBackend(deps.settings().tunnel().backend());
-        ForkBackend fork;
-        try {
-            fork = deps.forks().forThread(backend, boundUnder.handle(), threadKey);
-        } catch (IllegalStateException e) { // this daemon cannot run the thread's backend (e.g. tmux is missing)
-            releasePermit();
-            context.getLog().warn("A [{}] {}: no {} backend — {}", threadKey, boundUnder.handle(), backend.wire(), e.getMessage());
-            return post(BridgeTexts.failed("This thread cannot be answered here: " + e.getMessage()));
+        TurnRequest request = new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout());
+        java.util.Optional<dev.agenttunnel.core.fork.SessionLauncher> warmLauncher = deps.forks().warmSessions();
+        if (backend == Backend.HEADLESS && warmLauncher.isPresent() && deps.settings().limits().warmForks()) {
+            window = "";
+            running = askWarm(warmLauncher.get(), request);
+        } else {
+            ForkBackend fork;
+            try {
+                fork = deps.forks().forThread(backend, boundUnder.handle(), threadKey);
+            } catch (IllegalStateException e) { // this daemon cannot run the thread's backend (e.g. tmux is missing)
+                releasePermit();
+                context.getLog().warn("A [{}] {}: no {} backend — {}", threadKey, boundUnder.handle(), backend.wire(), e.getMessage());
+                return post(BridgeTexts.failed("This thread cannot be answered here: " + e.getMessage()));
+            }
+            window = fork.tmuxWindow();
+            running = fork.start(request);
+            context.pipeToSelf(running.outcome(), Finished::new);
         }
-        window = fork.tmuxWindow();
-        running = fork.start(new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout()));
-        context.pipeToSelf(running.outcome(), Finished::new);
         // The typing indicator appears once a turn takes noticeable time; an instant answer needs none.
         timers.startSingleTimer(TypingTick.INSTANCE, TYPING_FIRST_AFTER);
+        return Behaviors.same();
+    }
+
+    /** The turn on this thread's warm fork (spawned on first use; stopped, and its claude killed, with this thread). */
+    private RunningTurn askWarm(dev.agenttunnel.core.fork.SessionLauncher launcher, TurnRequest request) {
+        if (warm == null) {
+            warm = context.spawn(Behaviors.supervise(WarmSession.create(launcher, warmPool, threadKey,
+                            deps.settings().limits().warmIdleTtl(), deps.blockingIo()))
+                    // A session bug must not keep a claude running unseen: stop it (its PostStop kills the process).
+                    .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.stop()), "warm-fork");
+            context.watchWith(warm, new WarmStopped());
+        }
+        ActorRef<WarmSession.Command> session = warm;
+        context.ask(TurnOutcome.class, session, request.timeout().plus(WARM_REPLY_GRACE),
+                replyTo -> new WarmSession.Ask(request, replyTo, activityReplies),
+                Finished::new);
+        return new RunningTurn() {
+            @Override
+            public java.util.concurrent.CompletionStage<TurnOutcome> outcome() {
+                return new CompletableFuture<>(); // the reply arrives as Finished through the ask above
+            }
+
+            @Override
+            public void cancel(String why) {
+                session.tell(new WarmSession.Cancel(why));
+            }
+        };
+    }
+
+    private Behavior<Command> onActivity(Activity activity) {
+        context.getLog().debug("[{}] {}", threadKey, activity.what());
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onWarmStopped() {
+        warm = null;
+        if (running != null && backend == Backend.HEADLESS) {
+            context.getSelf().tell(new Finished(new TurnOutcome.Failed("The fork stopped unexpectedly; ask again.",
+                    java.util.Optional.empty(), Duration.ZERO), null));
+        }
         return Behaviors.same();
     }
 

@@ -76,6 +76,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private final BridgeDeps deps;
     private final ActorRef<TurnPermits.Command> permits;
     private final ActorRef<Reaper.Command> reaper;
+    private final ActorRef<WarmPool.Command> warmPool;
     private final Map<String, ActorRef<Conversation.Command>> children = new HashMap<>();
     private final Map<String, List<ChatEvent>> restoring = new HashMap<>();
     /**
@@ -91,15 +92,17 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private long spawned;
 
     private Conversations(ActorContext<Command> context, BridgeDeps deps, ActorRef<TurnPermits.Command> permits,
-            ActorRef<Reaper.Command> reaper) {
+            ActorRef<Reaper.Command> reaper, ActorRef<WarmPool.Command> warmPool) {
         super(context);
         this.deps = deps;
         this.permits = permits;
         this.reaper = reaper;
+        this.warmPool = warmPool;
     }
 
-    public static Behavior<Command> create(BridgeDeps deps, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper) {
-        return Behaviors.setup(context -> new Conversations(context, deps, permits, reaper));
+    public static Behavior<Command> create(BridgeDeps deps, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper,
+            ActorRef<WarmPool.Command> warmPool) {
+        return Behaviors.setup(context -> new Conversations(context, deps, permits, reaper, warmPool));
     }
 
     @Override
@@ -400,7 +403,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     private ActorRef<Conversation.Command> spawn(String key, String channelId, ThreadRecord binding) {
         ActorRef<Conversation.Command> child = getContext().spawn(
-                Conversation.create(deps, key, channelId, binding, permits, reaper), "conversation-" + (++spawned));
+                Conversation.create(deps, key, channelId, binding, permits, reaper, warmPool), "conversation-" + (++spawned));
         getContext().watchWith(child, new ChildStopped(key, child));
         children.put(key, child);
         return child;

@@ -8,6 +8,14 @@ import dev.agenttunnel.core.fork.ForkBackend;
  * is shared; the tmux backend has one window per thread).
  */
 public interface ForkBackends {
+    /**
+     * Where headless threads get warm forks (one long-lived claude each), when this daemon keeps them; empty: every
+     * headless turn starts its own claude.
+     */
+    default java.util.Optional<dev.agenttunnel.core.fork.SessionLauncher> warmSessions() {
+        return java.util.Optional.empty();
+    }
+
     /** The fork backend of one thread; throws {@link IllegalStateException} when this daemon lacks {@code backend}. */
     ForkBackend forThread(Backend backend, String handle, String threadKey);
 

@@ -14,6 +14,7 @@ import dev.agenttunnel.core.registry.Registry;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.discord.DiscordConnection;
 import dev.agenttunnel.headless.HeadlessFork;
+import dev.agenttunnel.headless.WarmClaude;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +59,7 @@ final class Daemon {
         HeadlessFork headless = new HeadlessFork(command, env);
 
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
-                store, forks(headless, tmux), settings, command, blockingIo,
+                store, forks(headless, new WarmClaude(command, env), tmux), settings, command, blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {
@@ -73,8 +74,13 @@ final class Daemon {
     }
 
     /** The token's variable, and the launcher's notes on how it handed the token over. */
-    private static ForkBackends forks(HeadlessFork headless, TmuxOnDemand tmux) {
+    private static ForkBackends forks(HeadlessFork headless, WarmClaude warm, TmuxOnDemand tmux) {
         return new ForkBackends() {
+            @Override
+            public java.util.Optional<dev.agenttunnel.core.fork.SessionLauncher> warmSessions() {
+                return java.util.Optional.of(warm);
+            }
+
             @Override
             public ForkBackend forThread(Backend backend, String handle, String threadKey) {
                 return backend == Backend.HEADLESS ? headless : tmux.start().forThread(handle, threadKey);

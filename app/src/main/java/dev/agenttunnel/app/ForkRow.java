@@ -40,7 +40,10 @@ record ForkRow(
                 .toList();
     }
 
-    /** @param liveWindows the fork windows alive on the private tmux server ({@link ForkWindows#live()}) */
+    /**
+     * @param liveWindows the fork windows alive on the private tmux server ({@link ForkWindows#live()}), and the threads
+     *                    whose warm claude runs ({@link dev.agenttunnel.core.fork.ForkProcesses#warmThreads()})
+     */
     static ForkRow of(ThreadRecord thread, Settings settings, Environment env, double nowEpochSeconds, java.util.Set<String> liveWindows) {
         OptionalInt turns = ForkTranscripts.of(thread, settings, env)
                 .map(ForkTranscripts::userTurns)
@@ -55,11 +58,12 @@ record ForkRow(
 
     /**
      * {@code live} when a tmux thread's window runs on the private server, {@code idle} when it does not (reaped,
-     * closed, or the server stopped: the next question resumes the fork cold); {@code -} for headless threads.
+     * closed, or the server stopped: the next question resumes the fork cold); for headless threads {@code warm} while
+     * the daemon keeps a claude running for it, else {@code -}.
      */
     static String status(ThreadRecord thread, Backend configured, java.util.Set<String> liveWindows) {
         if (thread.effectiveBackend(configured) != Backend.TMUX) {
-            return "-";
+            return liveWindows.contains(thread.threadKey()) ? "warm" : "-";
         }
         return ForkWindows.isLive(thread, configured, liveWindows) ? "live" : "idle";
     }
@@ -107,6 +111,7 @@ record ForkRow(
         return switch (status) {
             case "live" -> "● live";
             case "idle" -> "○ idle";
+            case "warm" -> "● warm";
             default -> "—";
         };
     }

@@ -52,7 +52,8 @@ final class ForksCommand implements Callable<Integer> {
         Optional<String> wanted = Optional.ofNullable(handle).map(Handles::normalise);
         List<ThreadRecord> forks = ForkRow.forks(new ThreadStore(settings.tunnel().statePath()).all().values(), wanted);
         double now = Clock.systemUTC().millis() / 1000.0;
-        java.util.Set<String> live = ForkWindows.of(settings, ctx.env()).live();
+        java.util.Set<String> live = new java.util.HashSet<>(ForkWindows.of(settings, ctx.env()).live());
+        live.addAll(dev.agenttunnel.core.fork.ForkProcesses.warmThreads());
         List<ForkRow> rows = forks.stream().map(t -> ForkRow.of(t, settings, ctx.env(), now, live)).toList();
         if (json) {
             ArrayNode array = JsonTrees.nodes().arrayNode();

@@ -39,9 +39,10 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         double now = Clock.systemUTC().millis() / 1000.0;
-        java.util.Set<String> live = ForkWindows.of(settings, ctx.env()).live();
+        java.util.Set<String> live = new java.util.HashSet<>(ForkWindows.of(settings, ctx.env()).live());
+        live.addAll(dev.agenttunnel.core.fork.ForkProcesses.warmThreads());
         threads.forEach(t -> ctx.out().println(line(t, settings.tunnel().backend(), now,
-                ForkWindows.isLive(t, settings.tunnel().backend(), live))));
+                ForkWindows.isLive(t, settings.tunnel().backend(), live)) + (live.contains(t.threadKey()) ? " warm" : "")));
         return ExitCodes.OK;
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.agenttunnel.core.fork.ForkProcesses;
 
 /**
  * Releases what a forgotten thread held besides its binding: whatever its own backend keeps alive for it, its
@@ -34,10 +35,13 @@ final class ThreadCleanup {
         this.releases = Map.copyOf(releases);
     }
 
-    /** Today's backends: a tmux thread's window is closed on the private server; headless keeps nothing. */
+    /**
+     * Today's backends: a tmux thread's window is closed on the private server; a headless thread's warm claude (kept by
+     * a running daemon) is stopped with its process tree.
+     */
     static ThreadCleanup standard(Path stateDir, Backend configured, ForkWindows windows) {
         return new ThreadCleanup(stateDir, configured,
-                Map.of(Backend.HEADLESS, BackendRelease.NOTHING, Backend.TMUX, windows::close));
+                Map.of(Backend.HEADLESS, thread -> ForkProcesses.stop(thread.threadKey()), Backend.TMUX, windows::close));
     }
 
     /** Releases everything; returns what could not be deleted, one line each (the rest is still done). */

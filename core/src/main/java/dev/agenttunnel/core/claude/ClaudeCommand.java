@@ -86,6 +86,19 @@ public final class ClaudeCommand {
     }
 
     /**
+     * A warm fork: {@code claude -p --input-format stream-json --output-format stream-json --verbose <flags> --settings
+     * <fence> <headless_extra_args>}, which stays alive and takes one question per stdin line.
+     */
+    public ProcessSpec streaming(ForkTurn turn, Environment env) throws AccessRefusedException {
+        List<String> argv = new ArrayList<>(List.of(settings.binary(), "-p", "--input-format", "stream-json", "--output-format",
+                "stream-json", "--verbose"));
+        argv.addAll(flags(turn));
+        settings(turn, Optional.empty(), env).ifPresent(json -> argv.addAll(List.of("--settings", json)));
+        argv.addAll(settings.headlessExtraArgs());
+        return new ProcessSpec(argv, turn.projectDir(), setEnv(turn, env), unsetEnv(turn, env));
+    }
+
+    /**
      * The flags shared by both backends, in the reference's order. Below {@code all}: the level's tools, path-scoped
      * allow rules, every other tool disallowed, {@code dontAsk}, no MCP servers and no slash commands (a question
      * {@code /name} would run that command). The fence's settings come separately ({@link #settings}): claude takes

@@ -11,8 +11,13 @@ public record LimitsSettings(
         double paneIdleTtlMin,
         int maxInlineChars,
         double maxAttachmentMb,
-        int maxAttachments) {
+        int maxAttachments,
+        double warmIdleTtlMin,
+        int maxWarmForks) {
     public LimitsSettings {
+        if (warmIdleTtlMin < 0 || maxWarmForks < 0) {
+            throw new IllegalArgumentException("limits.warm_idle_ttl_min and limits.max_warm_forks must not be negative");
+        }
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("limits.max_concurrent must be at least 1");
         }
@@ -32,6 +37,16 @@ public record LimitsSettings(
     public java.util.Optional<Duration> paneIdleTtl() {
         return paneIdleTtlMin > 0 ? java.util.Optional.of(Duration.ofMillis(Math.round(paneIdleTtlMin * 60_000)))
                 : java.util.Optional.empty();
+    }
+
+    /** Whether headless threads keep a warm claude between turns ({@code max_warm_forks} above 0, a TTL above 0). */
+    public boolean warmForks() {
+        return maxWarmForks > 0 && warmIdleTtlMin > 0;
+    }
+
+    /** How long a warm claude may sit idle before it is closed (the next turn resumes the fork cold). */
+    public Duration warmIdleTtl() {
+        return Duration.ofMillis(Math.round(warmIdleTtlMin * 60_000));
     }
 
     public Duration launchTimeout() {
