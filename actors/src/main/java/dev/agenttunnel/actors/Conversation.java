@@ -104,6 +104,8 @@ public final class Conversation {
     private String window = "";
     private long turnStarted;
     private boolean followUp;
+    /** The handle the thread's session is published under as this turn started (it follows relabels). */
+    private String turnHandle = "";
     private boolean closeRequested;
     private boolean holdsPermit;
     /** The current turn's answer is being posted: the asker already sees it, so a new question is no "wait". */
@@ -124,7 +126,8 @@ public final class Conversation {
         this.warmPool = warmPool;
         this.permitReplies = context.messageAdapter(TurnPermits.Granted.class, g -> new PermitGranted());
         this.activityReplies = context.messageAdapter(String.class, Activity::new);
-        this.preparer = new TurnPreparer(deps.store(), deps.registry(), deps.command(), deps.settings().tunnel().stateDir());
+        this.preparer = new TurnPreparer(deps.store(), deps.registry(), deps.command(), deps.settings().tunnel().stateDir(),
+                deps.settings().limits(), deps.clock());
     }
 
     /**
@@ -231,7 +234,10 @@ public final class Conversation {
             return post(BridgeTexts.failed("Could not start the turn: " + rootMessage(prepared.failure())));
         }
         return switch (prepared.preparation()) {
-            case Preparation.Refused refused -> post(BridgeTexts.failed(refused.reason()));
+            case Preparation.Refused refused -> {
+                context.getLog().info("A [{}] {}: refused — {}", threadKey, boundUnder.handle(), refused.reason());
+                yield post(BridgeTexts.failed(refused.reason()));
+            }
             case Preparation.Rebound rebound -> post(BridgeTexts.restarted());
             case Preparation.Unbound unbound -> {
                 closeRequested = false;
@@ -247,6 +253,7 @@ public final class Conversation {
         String question = Persona.relayed(current.sender(), deps.settings().tunnel().platform(), current.text());
         turnStarted = System.nanoTime();
         followUp = ready.record().hasFork();
+        turnHandle = ready.record().handle();
         reaper.tell(new Reaper.Disarm(threadKey));
         backend = ready.record().effectiveBackend(deps.settings().tunnel().backend());
         TurnRequest request = new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout());
@@ -336,9 +343,10 @@ public final class Conversation {
         }
         return switch (finished.outcome()) {
             case TurnOutcome.Answered answered -> {
-                context.getLog().info("A [{}] {}: {} in {}s, {} chars, fork {}", threadKey, boundUnder.handle(),
+                context.getLog().info("A [{}] {}: {} in {}s, {} chars, fork {}, {}", threadKey, boundUnder.handle(),
                         followUp ? "follow-up" : "new",
-                        String.format("%.1f", seconds), answered.text().length(), shortId(answered.forkSessionId()));
+                        String.format("%.1f", seconds), answered.text().length(), shortId(answered.forkSessionId()),
+                        costText(answered.cost()));
                 yield deliver(answered);
             }
             case TurnOutcome.Failed failed -> {
@@ -353,7 +361,8 @@ public final class Conversation {
         delivering = true;
         // Recording the fork (a synced file write under the lock) runs beside posting, not before it: the
         // colleague waits for the answer, not for the disk. The next turn starts only after both are done.
-        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> recordFork(answered.forkSessionId()), deps.blockingIo());
+        String handleNow = turnHandle;
+        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> record(answered, handleNow), deps.blockingIo());
         CompletableFuture<Void> posted = AnswerPoster.post(deps.chat(), channelId, answered.text(), deps.settings().limits().maxInlineChars())
                 .toCompletableFuture();
         CompletableFuture<Void> done = CompletableFuture.allOf(recorded, posted);
@@ -361,12 +370,17 @@ public final class Conversation {
         return Behaviors.same();
     }
 
-    private void recordFork(String forkId) {
+    private void record(TurnOutcome.Answered answered, String handle) {
         try {
-            deps.store().recordFork(threadKey, forkId, window, boundUnder);
+            deps.store().recordFork(threadKey, answered.forkSessionId(), window, boundUnder);
+            deps.store().recordCost(threadKey, handle, answered.cost(), preparer.today());
         } catch (java.io.IOException e) {
             throw new CompletionException(e);
         }
+    }
+
+    static String costText(dev.agenttunnel.core.fork.TurnCost cost) {
+        return String.format(java.util.Locale.ROOT, "$%.4f, %d/%d tokens", cost.usd(), cost.inputTokens(), cost.outputTokens());
     }
 
     private Behavior<Command> post(String text) {

@@ -24,7 +24,7 @@ final class ScriptedForks implements ForkBackend {
         }
 
         void answer(String forkId, String text) {
-            outcome.complete(new TurnOutcome.Answered(forkId, text, 0.0, Duration.ofMillis(1)));
+            outcome.complete(new TurnOutcome.Answered(forkId, text, dev.agenttunnel.core.fork.TurnCost.UNKNOWN, Duration.ofMillis(1)));
         }
 
         void fail(String message) {

@@ -96,7 +96,7 @@ class WarmSessionTest {
         }
 
         void answer(String fork, String text) {
-            events.answered(new TurnOutcome.Answered(fork, text, 0.01, Duration.ofMillis(5)));
+            events.answered(new TurnOutcome.Answered(fork, text, new dev.agenttunnel.core.fork.TurnCost(0.01, 10, 2), Duration.ofMillis(5)));
         }
     }
 

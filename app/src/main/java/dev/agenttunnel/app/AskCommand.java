@@ -68,7 +68,8 @@ final class AskCommand implements Callable<Integer> {
 
         binding(settings, registry, store, key);
         ClaudeCommand claude = ClaudeCommand.of(settings, ctx.env());
-        Preparation preparation = new TurnPreparer(store, registry, claude, settings.tunnel().stateDir()).prepare(key, Optional.empty());
+        Preparation preparation = new TurnPreparer(store, registry, claude, settings.tunnel().stateDir(),
+                settings.limits(), java.time.Clock.systemUTC()).prepare(key, Optional.empty());
         ThreadRecord record = switch (preparation) {
             case Preparation.Ready ready -> ready.record();
             case Preparation.Refused refused -> throw new CommandFailure(ExitCodes.REFUSED, refused.reason());
@@ -81,6 +82,7 @@ final class AskCommand implements Callable<Integer> {
         return switch (outcome) {
             case TurnOutcome.Answered answered -> {
                 store.recordFork(key, answered.forkSessionId(), "");
+                store.recordCost(key, record.handle(), answered.cost(), java.time.LocalDate.now(java.time.ZoneOffset.UTC));
                 // The model can be steered by whoever asks: at a terminal its control sequences must not act.
                 ctx.out().println(ctx.outIsTerminal() ? TerminalText.strip(answered.text()) : answered.text());
                 ctx.err().println();

@@ -7,6 +7,7 @@ import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.files.JsonTrees;
 import dev.agenttunnel.core.store.ThreadRecord;
+import dev.agenttunnel.core.store.ThreadStore;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,7 +25,8 @@ record ForkRow(
         String lastActive,
         String turns,
         String status,
-        String project) {
+        String project,
+        ThreadStore.Spent spent) {
 
     static final String UNKNOWN_TURNS = "?";
 
@@ -44,7 +46,8 @@ record ForkRow(
      * @param liveWindows the fork windows alive on the private tmux server ({@link ForkWindows#live()}), and the threads
      *                    whose warm claude runs ({@link dev.agenttunnel.core.fork.ForkProcesses#warmThreads()})
      */
-    static ForkRow of(ThreadRecord thread, Settings settings, Environment env, double nowEpochSeconds, java.util.Set<String> liveWindows) {
+    static ForkRow of(ThreadRecord thread, Settings settings, Environment env, double nowEpochSeconds, java.util.Set<String> liveWindows,
+            ThreadStore.Spent spent) {
         OptionalInt turns = ForkTranscripts.of(thread, settings, env)
                 .map(ForkTranscripts::userTurns)
                 .orElse(OptionalInt.empty());
@@ -53,7 +56,8 @@ record ForkRow(
                 RelativeTime.ago(thread.lastUsed(), nowEpochSeconds),
                 turns.isPresent() ? Integer.toString(turns.getAsInt()) : UNKNOWN_TURNS,
                 status(thread, settings.tunnel().backend(), liveWindows),
-                project(thread));
+                project(thread),
+                spent);
     }
 
     /**
@@ -78,6 +82,11 @@ record ForkRow(
         return shortId(thread.forkSessionId());
     }
 
+    /** {@code $0.0123}: what the thread's turns have cost (0 where the backend cannot tell, e.g. tmux). */
+    String cost() {
+        return String.format(java.util.Locale.ROOT, "$%.4f", spent.usd());
+    }
+
     static String shortId(String id) {
         return id.substring(0, Math.min(8, id.length()));
     }
@@ -94,6 +103,9 @@ record ForkRow(
         row.put("status", status);
         row.put("project", project);
         row.put("fork", fork());
+        row.put("cost_usd", spent.usd());
+        row.put("input_tokens", spent.inputTokens());
+        row.put("output_tokens", spent.outputTokens());
         return row;
     }
 

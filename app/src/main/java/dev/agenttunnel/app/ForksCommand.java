@@ -50,11 +50,14 @@ final class ForksCommand implements Callable<Integer> {
         }
         Settings settings = ctx.settings(config);
         Optional<String> wanted = Optional.ofNullable(handle).map(Handles::normalise);
-        List<ThreadRecord> forks = ForkRow.forks(new ThreadStore(settings.tunnel().statePath()).all().values(), wanted);
+        ThreadStore store = new ThreadStore(settings.tunnel().statePath());
+        List<ThreadRecord> forks = ForkRow.forks(store.all().values(), wanted);
+        java.util.Map<String, ThreadStore.Spent> spent = store.allSpent();
         double now = Clock.systemUTC().millis() / 1000.0;
         java.util.Set<String> live = new java.util.HashSet<>(ForkWindows.of(settings, ctx.env()).live());
         live.addAll(dev.agenttunnel.core.fork.ForkProcesses.warmThreads());
-        List<ForkRow> rows = forks.stream().map(t -> ForkRow.of(t, settings, ctx.env(), now, live)).toList();
+        List<ForkRow> rows = forks.stream().map(t -> ForkRow.of(t, settings, ctx.env(), now, live,
+                spent.getOrDefault(t.threadKey(), ThreadStore.Spent.NOTHING))).toList();
         if (json) {
             ArrayNode array = JsonTrees.nodes().arrayNode();
             rows.forEach(row -> array.add(row.toJson()));
@@ -67,12 +70,12 @@ final class ForksCommand implements Callable<Integer> {
         }
         ctx.out().println("agent-tunnel forks");
         TextTable table = new TextTable(numbered("#", List.of("Handle", "Access", "Asker", "Last active", "Turns", "Status",
-                "Project", "Fork")));
+                "Project", "Fork", "Cost")));
         for (int i = 0; i < rows.size(); i++) {
             ForkRow row = rows.get(i);
             ThreadRecord t = row.thread();
             table.row(numbered(String.valueOf(i + 1), List.of(dash(t.handle()), ForkRow.accessLabel(t.access()), dash(t.asker()),
-                    row.lastActive(), row.turns(), ForkRow.statusLabel(row.status()), row.project(), row.fork())));
+                    row.lastActive(), row.turns(), ForkRow.statusLabel(row.status()), row.project(), row.fork(), row.cost())));
         }
         table.print(ctx.out());
         return manage ? manage(settings, rows, ctx.terminal().orElseThrow()) : ExitCodes.OK;

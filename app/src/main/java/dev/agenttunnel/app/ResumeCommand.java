@@ -95,7 +95,7 @@ final class ResumeCommand implements Callable<Integer> {
             ctx.err().println("handle '" + forks.getFirst().handle() + "' has " + forks.size()
                     + " forks (resuming the most recent, ←):");
             for (ThreadRecord fork : forks) {
-                ForkRow row = ForkRow.of(fork, settings, ctx.env(), now, live);
+                ForkRow row = ForkRow.of(fork, settings, ctx.env(), now, live, dev.agenttunnel.core.store.ThreadStore.Spent.NOTHING);
                 ctx.err().println((fork == forks.getFirst() ? "  ← " : "    ") + fork.handle()
                         + (fork.configDir().isEmpty() ? "" : " [" + Path.of(fork.configDir()).getFileName() + "]")
                         + "  asker=" + (fork.asker().isEmpty() ? "-" : fork.asker()) + "  " + row.lastActive()

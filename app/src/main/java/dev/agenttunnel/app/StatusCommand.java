@@ -31,7 +31,9 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = ctx.settings(config);
-        List<ThreadRecord> threads = new ThreadStore(settings.tunnel().statePath()).all().values().stream()
+        ThreadStore store = new ThreadStore(settings.tunnel().statePath());
+        java.util.Map<String, ThreadStore.Spent> spent = store.allSpent();
+        List<ThreadRecord> threads = store.all().values().stream()
                 .sorted(Comparator.comparingDouble(ThreadRecord::lastUsed))
                 .toList();
         if (threads.isEmpty()) {
@@ -42,7 +44,8 @@ final class StatusCommand implements Callable<Integer> {
         java.util.Set<String> live = new java.util.HashSet<>(ForkWindows.of(settings, ctx.env()).live());
         live.addAll(dev.agenttunnel.core.fork.ForkProcesses.warmThreads());
         threads.forEach(t -> ctx.out().println(line(t, settings.tunnel().backend(), now,
-                ForkWindows.isLive(t, settings.tunnel().backend(), live)) + (live.contains(t.threadKey()) ? " warm" : "")));
+                ForkWindows.isLive(t, settings.tunnel().backend(), live)) + (live.contains(t.threadKey()) ? " warm" : "")
+                + costOf(spent.get(t.threadKey()))));
         return ExitCodes.OK;
     }
 
@@ -65,6 +68,10 @@ final class StatusCommand implements Callable<Integer> {
     /** Rounded half to even on the exact binary value, as Python's {@code f"{m:.0f}"} does (2.5 → 2). */
     private static String wholeMinutes(double minutes) {
         return new BigDecimal(minutes).setScale(0, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    private static String costOf(ThreadStore.Spent spent) {
+        return spent == null ? "" : String.format(java.util.Locale.ROOT, " cost=$%.4f", spent.usd());
     }
 
     private static String orDash(String s) {

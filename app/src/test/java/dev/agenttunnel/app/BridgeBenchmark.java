@@ -204,6 +204,7 @@ public final class BridgeBenchmark {
                 claude.persona = ""
                 limits.per_user_cooldown_s = 0
                 limits.max_concurrent = %d
+                limits.max_warm_forks = 0
                 """.formatted(dir.resolve("state.json"), registry.path(), channel, discord.restUrl(), discord.gatewayUrl(), stub,
                 maxConcurrent)).withFallback(ConfigLoader.defaults()), dir.resolve("config.toml"), env);
     }

@@ -67,7 +67,8 @@ class ForksCommandTest {
         JsonNode rows = JsonTrees.parse(r.out());
         assertEquals(2, rows.size(), r.out());
         JsonNode newer = rows.get(0);
-        assertEquals(List.of("thread_key", "handle", "access", "asker", "last_active", "turns", "status", "project", "fork"),
+        assertEquals(List.of("thread_key", "handle", "access", "asker", "last_active", "turns", "status", "project", "fork",
+                        "cost_usd", "input_tokens", "output_tokens"),
                 newer.properties().stream().map(java.util.Map.Entry::getKey).toList());
         assertEquals("th:2", newer.get("thread_key").asText());
         assertEquals("payments", newer.get("handle").asText());
@@ -112,11 +113,11 @@ class ForksCommandTest {
         assertEquals(0, r.code(), r.describe());
         String[] lines = r.out().split("\n");
         assertEquals("agent-tunnel forks", lines[0]);
-        assertTrue(lines[1].matches("Handle +Access +Asker +Last active +Turns +Status +Project +Fork"), lines[1]);
+        assertTrue(lines[1].matches("Handle +Access +Asker +Last active +Turns +Status +Project +Fork +Cost"), lines[1]);
         assertEquals(6, lines.length, r.out());
-        assertTrue(lines[3].matches("ops +✍️ write +cli +5m ago +\\? +— +ledger +cccccccc"), lines[3]);
-        assertTrue(lines[4].matches("payments +✍️ write +bob +10m ago +1 +● live +ledger +aaaaaaaa"), lines[4]);
-        assertTrue(lines[5].matches("payments +✍️ write +ann +3h ago +3 +— +ledger \\[claude-work] +bbbbbbbb"), lines[5]);
+        assertTrue(lines[3].matches("ops +✍️ write +cli +5m ago +\\? +— +ledger +cccccccc +\\$0\\.0000"), lines[3]);
+        assertTrue(lines[4].matches("payments +✍️ write +bob +10m ago +1 +● live +ledger +aaaaaaaa +\\$0\\.0000"), lines[4]);
+        assertTrue(lines[5].matches("payments +✍️ write +ann +3h ago +3 +— +ledger \\[claude-work] +bbbbbbbb +\\$0\\.0000"), lines[5]);
         assertEquals(TextTable.width(lines[3].substring(0, lines[3].indexOf("cccccccc"))),
                 TextTable.width(lines[5].substring(0, lines[5].indexOf("bbbbbbbb"))), "columns line up\n" + r.out());
     }

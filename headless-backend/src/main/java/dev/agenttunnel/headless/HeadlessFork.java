@@ -177,7 +177,7 @@ public final class HeadlessFork implements ForkBackend {
             if (text.isEmpty()) {
                 return new TurnOutcome.Failed("Empty answer from claude.", Optional.of(fork), elapsed);
             }
-            return new TurnOutcome.Answered(fork, text, transcript.costUsd(), elapsed);
+            return new TurnOutcome.Answered(fork, text, transcript.cost(transcript.costUsd()), elapsed);
         }
     }
 

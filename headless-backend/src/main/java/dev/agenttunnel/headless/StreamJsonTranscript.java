@@ -66,6 +66,17 @@ public final class StreamJsonTranscript {
         return lastResult == null ? 0.0 : lastResult.path("total_cost_usd").asDouble(0.0);
     }
 
+    /** The last result's cost: {@code costUsd} as given, tokens from its {@code usage} (input with cache reads and writes). */
+    public dev.agenttunnel.core.fork.TurnCost cost(double usd) {
+        if (lastResult == null) {
+            return dev.agenttunnel.core.fork.TurnCost.UNKNOWN;
+        }
+        JsonNode usage = lastResult.path("usage");
+        long in = usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
+                + usage.path("cache_read_input_tokens").asLong(0);
+        return new dev.agenttunnel.core.fork.TurnCost(Math.max(0, usd), Math.max(0, in), Math.max(0, usage.path("output_tokens").asLong(0)));
+    }
+
     /** The start of whatever was printed that was not JSON (for error messages). */
     public String unparseableStart() {
         return unparseable.toString();

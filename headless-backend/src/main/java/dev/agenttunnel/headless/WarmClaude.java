@@ -180,7 +180,7 @@ public final class WarmClaude implements SessionLauncher {
             } else if (done.resultText().isEmpty()) {
                 events.answered(new TurnOutcome.Failed("Empty answer from claude.", forkId, elapsed));
             } else {
-                events.answered(new TurnOutcome.Answered(forkId.orElse(launchedAs.resumeId()), done.resultText(), cost, elapsed));
+                events.answered(new TurnOutcome.Answered(forkId.orElse(launchedAs.resumeId()), done.resultText(), done.cost(cost), elapsed));
             }
         }
 

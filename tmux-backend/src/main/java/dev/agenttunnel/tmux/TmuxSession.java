@@ -579,7 +579,7 @@ final class TmuxSession {
         context.getLog().debug("{} {}: answered after {} ms ({} ms after Stop, {} transcript reads)", windowName, turn.marker,
                 turn.elapsed().toMillis(), Duration.ofNanos(System.nanoTime() - turn.settleStarted).toMillis(), turn.settleReads + 1);
         Turn done = endTurn();
-        done.replyTo.tell(new TurnOutcome.Answered(done.forkId, text.strip(), 0.0, done.elapsed()));
+        done.replyTo.tell(new TurnOutcome.Answered(done.forkId, text.strip(), dev.agenttunnel.core.fork.TurnCost.UNKNOWN, done.elapsed()));
         return between();
     }
 

@@ -36,17 +36,20 @@ public final class ClaudeCommand {
     private final String platform;
     private final Set<String> secretVariables;
     private final ForkFence fence;
+    /** claude's {@code --max-budget-usd} for a turn that runs its own claude; 0 = none. */
+    private final double turnBudgetUsd;
 
     /**
      * @param secretVariables variables of ours that a fork must never see (the Discord bot token's variable): a
      *                        fork with Bash could otherwise print them
      * @param fence           what forks below {@code all} may reach
      */
-    public ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables, ForkFence fence) {
+    public ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables, ForkFence fence, double turnBudgetUsd) {
         this.settings = settings;
         this.platform = platform;
         this.secretVariables = Set.copyOf(secretVariables);
         this.fence = fence;
+        this.turnBudgetUsd = turnBudgetUsd;
     }
 
     /**
@@ -56,7 +59,8 @@ public final class ClaudeCommand {
     public static ClaudeCommand of(Settings settings, Environment env) {
         Set<String> secrets = new HashSet<>(DiscordToken.LAUNCHER_VARIABLES);
         secrets.add(settings.discord().tokenEnv());
-        return new ClaudeCommand(settings.claude(), settings.tunnel().platform(), secrets, ForkFence.of(settings, env));
+        return new ClaudeCommand(settings.claude(), settings.tunnel().platform(), secrets, ForkFence.of(settings, env),
+                settings.limits().maxTurnCostUsd());
     }
 
     public ForkFence fence() {
@@ -81,6 +85,9 @@ public final class ClaudeCommand {
         List<String> argv = new ArrayList<>(List.of(settings.binary(), "-p", "--output-format", "stream-json", "--verbose"));
         argv.addAll(flags(turn));
         settings(turn, Optional.empty(), env).ifPresent(json -> argv.addAll(List.of("--settings", json)));
+        if (turnBudgetUsd > 0) { // counts from the process's start: only a claude per turn bounds one turn with it
+            argv.addAll(List.of("--max-budget-usd", String.valueOf(turnBudgetUsd)));
+        }
         argv.addAll(settings.headlessExtraArgs());
         return new ProcessSpec(argv, turn.projectDir(), setEnv(turn, env), unsetEnv(turn, env));
     }

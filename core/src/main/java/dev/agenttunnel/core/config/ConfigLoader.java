@@ -248,7 +248,10 @@ public final class ConfigLoader {
                     c.getDouble("limits.max_attachment_mb"),
                     c.getInt("limits.max_attachments"),
                     c.getDouble("limits.warm_idle_ttl_min"),
-                    c.getInt("limits.max_warm_forks"));
+                    c.getInt("limits.max_warm_forks"),
+                    c.getDouble("limits.max_thread_cost_usd"),
+                    c.getDouble("limits.max_handle_daily_cost_usd"),
+                    c.getDouble("limits.max_turn_cost_usd"));
             var attachments = new AttachmentSettings(
                     c.getString("attachments.convert"),
                     c.getString("attachments.convert_command"));

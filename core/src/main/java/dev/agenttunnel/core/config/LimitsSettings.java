@@ -13,8 +13,15 @@ public record LimitsSettings(
         double maxAttachmentMb,
         int maxAttachments,
         double warmIdleTtlMin,
-        int maxWarmForks) {
+        int maxWarmForks,
+        double maxThreadCostUsd,
+        double maxHandleDailyCostUsd,
+        double maxTurnCostUsd) {
     public LimitsSettings {
+        if (maxThreadCostUsd < 0 || maxHandleDailyCostUsd < 0 || maxTurnCostUsd < 0) {
+            throw new IllegalArgumentException("limits.max_thread_cost_usd, max_handle_daily_cost_usd and max_turn_cost_usd "
+                    + "must not be negative (0 = no limit)");
+        }
         if (warmIdleTtlMin < 0 || maxWarmForks < 0) {
             throw new IllegalArgumentException("limits.warm_idle_ttl_min and limits.max_warm_forks must not be negative");
         }

@@ -8,7 +8,7 @@ public sealed interface TurnOutcome {
     Duration elapsed();
 
     /** The fork answered. {@code forkSessionId} is the session to resume next turn. */
-    record Answered(String forkSessionId, String text, double costUsd, Duration elapsed) implements TurnOutcome {
+    record Answered(String forkSessionId, String text, TurnCost cost, Duration elapsed) implements TurnOutcome {
     }
 
     /**

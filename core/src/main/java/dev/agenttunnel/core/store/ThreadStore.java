@@ -1,5 +1,8 @@
 package dev.agenttunnel.core.store;
 
+import java.time.LocalDate;
+import dev.agenttunnel.core.fork.TurnCost;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -113,6 +116,70 @@ public final class ThreadStore {
             recordsNode(root).set(threadKey, node);
             return Optional.of(fromJson(threadKey, node));
         });
+    }
+
+    /** What a thread's turns have cost so far: dollars, tokens and how many turns reported a cost. */
+    public record Spent(double usd, long inputTokens, long outputTokens, int turns) {
+        public static final Spent NOTHING = new Spent(0, 0, 0, 0);
+    }
+
+    /** How many days of per-handle spending are kept (the daily cap needs only today's). */
+    private static final int DAYS_KEPT = 7;
+
+    /**
+     * Adds a turn's cost to its thread ({@code costs}, by thread key) and to its handle's day ({@code daily_costs}).
+     * Kept beside the records, not in them: the Python tool writes only {@code records} and {@code fork_ids}, and a
+     * thread's record is rewritten by every turn.
+     */
+    public void recordCost(String threadKey, String handle, TurnCost cost, LocalDate day) throws IOException {
+        file.update(root -> {
+            ObjectNode costs = objectIn(root, "costs");
+            Spent before = spentOf(costs.get(threadKey));
+            ObjectNode entry = costs.putObject(threadKey);
+            entry.put("usd", before.usd() + cost.usd());
+            entry.put("input_tokens", before.inputTokens() + cost.inputTokens());
+            entry.put("output_tokens", before.outputTokens() + cost.outputTokens());
+            entry.put("turns", before.turns() + 1);
+            ObjectNode daily = objectIn(objectIn(root, "daily_costs"), handle);
+            daily.put(day.toString(), daily.path(day.toString()).asDouble(0) + cost.usd());
+            List<String> old = new ArrayList<>();
+            daily.fieldNames().forEachRemaining(d -> {
+                if (d.compareTo(day.minusDays(DAYS_KEPT).toString()) < 0) {
+                    old.add(d);
+                }
+            });
+            old.forEach(daily::remove);
+            return null;
+        });
+    }
+
+    /** What the thread's turns have cost so far. */
+    public Spent spent(String threadKey) throws IOException {
+        return spentOf(file.read().path("costs").get(threadKey));
+    }
+
+    /** What every thread has cost, by key (threads that never reported a cost are absent). */
+    public Map<String, Spent> allSpent() throws IOException {
+        Map<String, Spent> all = new LinkedHashMap<>();
+        file.read().path("costs").properties().forEach(e -> all.put(e.getKey(), spentOf(e.getValue())));
+        return all;
+    }
+
+    /** What the handle's threads have cost on {@code day}. */
+    public double spentOn(String handle, LocalDate day) throws IOException {
+        return file.read().path("daily_costs").path(handle).path(day.toString()).asDouble(0);
+    }
+
+    private static Spent spentOf(JsonNode entry) {
+        if (entry == null || !entry.isObject()) {
+            return Spent.NOTHING;
+        }
+        return new Spent(entry.path("usd").asDouble(0), entry.path("input_tokens").asLong(0), entry.path("output_tokens").asLong(0),
+                entry.path("turns").asInt(0));
+    }
+
+    private static ObjectNode objectIn(ObjectNode parent, String name) {
+        return parent.get(name) instanceof ObjectNode object ? object : parent.putObject(name);
     }
 
     /**
