@@ -246,7 +246,9 @@ public final class ConfigLoader {
                     c.getDouble("limits.pane_idle_ttl_min"),
                     c.getInt("limits.max_inline_chars"),
                     c.getDouble("limits.max_attachment_mb"),
-                    c.getInt("limits.max_attachments"));
+                    c.getInt("limits.max_attachments"),
+                    c.getDouble("limits.max_deliverable_mb"),
+                    c.getDouble("limits.max_uploads_mb"));
             var attachments = new AttachmentSettings(
                     c.getString("attachments.convert"),
                     c.getString("attachments.convert_command"));

@@ -11,7 +11,9 @@ public record LimitsSettings(
         double paneIdleTtlMin,
         int maxInlineChars,
         double maxAttachmentMb,
-        int maxAttachments) {
+        int maxAttachments,
+        double maxDeliverableMb,
+        double maxUploadsMb) {
     public LimitsSettings {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("limits.max_concurrent must be at least 1");
@@ -19,9 +21,29 @@ public record LimitsSettings(
         if (answerTimeoutS <= 0 || launchTimeoutS <= 0) {
             throw new IllegalArgumentException("limits.answer_timeout_s and limits.launch_timeout_s must be positive");
         }
-        if (perUserCooldownS < 0 || maxInlineChars < 1 || maxAttachmentMb < 0 || maxAttachments < 0) {
+        if (perUserCooldownS < 0 || maxInlineChars < 1 || maxAttachmentMb < 0 || maxAttachments < 0 || maxDeliverableMb < 0
+                || maxUploadsMb < 0) {
             throw new IllegalArgumentException("limits must not be negative (max_inline_chars at least 1)");
         }
+    }
+
+    /** The per-file cap on a colleague's attachment, in bytes ({@code max_attachment_mb} MiB). */
+    public long maxAttachmentBytes() {
+        return mebibytes(maxAttachmentMb);
+    }
+
+    /** The per-file cap on a deliverable the bridge posts, in bytes ({@code max_deliverable_mb} MiB). */
+    public long maxDeliverableBytes() {
+        return mebibytes(maxDeliverableMb);
+    }
+
+    /** The cap on every thread's uploads together, in bytes ({@code max_uploads_mb} MiB); oldest threads go first. */
+    public long maxUploadsBytes() {
+        return mebibytes(maxUploadsMb);
+    }
+
+    private static long mebibytes(double mb) {
+        return (long) (mb * 1024 * 1024);
     }
 
     public Duration answerTimeout() {
