@@ -92,6 +92,7 @@ class BridgeTest {
         };
         BridgeDeps deps = new BridgeDeps(chat, registry, store, backends, settings,
                 dev.agenttunnel.core.claude.ClaudeCommand.of(settings, dev.agenttunnel.core.Environment.current()),
+                new dev.agenttunnel.core.attachments.OfficeConverter(settings.attachments(), dev.agenttunnel.core.Environment.current()),
                 Executors.newVirtualThreadPerTaskExecutor(), clock, "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }
