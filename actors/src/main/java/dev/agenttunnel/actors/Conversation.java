@@ -256,6 +256,8 @@ public final class Conversation {
     /** Downloads the question's files and notes what the outbox holds (blocking, off the dispatcher). */
     private Behavior<Command> takeIn(Preparation.Ready ready) {
         List<ChatAttachment> files = current.attachments();
+        context.getLog().info("Q [{}] {} ← {}{}: {}", threadKey, boundUnder.handle(), current.sender(),
+                files.isEmpty() ? "" : " +" + files.size() + " file(s)", quoted(current.text()));
         Optional<Path> box = ready.turn().outbox();
         context.pipeToSelf(CompletableFuture.supplyAsync(() -> takeIn(files, box), deps.blockingIo()),
                 (taken, failure) -> new TookIn(ready, taken == null ? null : taken.intake(), taken == null ? null : taken.snapshot(), failure));
@@ -325,8 +327,6 @@ public final class Conversation {
     }
 
     private Behavior<Command> runTurn(Preparation.Ready ready, Intake intake) {
-        context.getLog().info("Q [{}] {} ← {}{}: {}", threadKey, boundUnder.handle(), current.sender(),
-                intake.attached() > 0 ? " +" + intake.attached() + " file(s)" : "", quoted(current.text()));
         String question = Persona.relayed(current.sender(), deps.settings().tunnel().platform(),
                 Persona.withAttachments(current.text(), intake.handed()));
         if (outbox.isPresent()) {
