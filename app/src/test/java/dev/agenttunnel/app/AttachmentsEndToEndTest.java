@@ -70,6 +70,14 @@ class AttachmentsEndToEndTest {
         PostedMessage second = w.awaitBot(thread, "more.txt: MARK-txt2");
         assertFalse(second.content().startsWith("⚠️"));
         assertTrue(w.world.api.mainRequests().getLast().allText().contains("Please review the attached file(s)"));
+
+        Path uploads = TurnFolders.uploadsDir(w.settings().tunnel().stateDir(), "th:" + thread);
+        try (Stream<Path> turns = Files.list(uploads)) {
+            assertEquals(2, turns.count(), "one folder per turn that brought files");
+        }
+        w.post(thread, w.alice, "!done");
+        w.awaitBot(thread, "✅ Closed");
+        assertFalse(Files.exists(uploads), "closing the thread deletes its uploads");
     }
 
     @Test
