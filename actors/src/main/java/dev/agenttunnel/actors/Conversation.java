@@ -259,6 +259,9 @@ public final class Conversation {
         context.getLog().info("Q [{}] {} ← {}{}: {}", threadKey, boundUnder.handle(), current.sender(),
                 files.isEmpty() ? "" : " +" + files.size() + " file(s)", quoted(current.text()));
         Optional<Path> box = ready.turn().outbox();
+        if (!files.isEmpty()) { // downloading and converting take a while: show that something is happening
+            timers.startSingleTimer(TypingTick.INSTANCE, TYPING_FIRST_AFTER);
+        }
         context.pipeToSelf(CompletableFuture.supplyAsync(() -> takeIn(files, box), deps.blockingIo()),
                 (taken, failure) -> new TookIn(ready, taken == null ? null : taken.intake(), taken == null ? null : taken.snapshot(), failure));
         return Behaviors.same();
@@ -299,6 +302,7 @@ public final class Conversation {
     }
 
     private Behavior<Command> onTookIn(TookIn took) {
+        timers.cancel(TypingTick.INSTANCE);
         if (abortReason != null) {
             releasePermit();
             return post(BridgeTexts.shuttingDown());
@@ -392,14 +396,17 @@ public final class Conversation {
         Path box = outbox.get();
         Outbox.Snapshot before = outboxBefore;
         long cap = deps.settings().limits().maxDeliverableBytes();
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-            try {
-                return Outbox.collect(box, before, cap);
-            } catch (java.io.IOException e) {
-                throw new CompletionException(e);
-            }
-        }, deps.blockingIo()), (deliverables, failure) -> new Collected(answered, deliverables, failure));
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> collect(box, before, cap), deps.blockingIo()),
+                (deliverables, failure) -> new Collected(answered, deliverables, failure));
         return Behaviors.same();
+    }
+
+    private static Outbox.Deliverables collect(Path box, Outbox.Snapshot before, long cap) {
+        try {
+            return Outbox.collect(box, before, cap);
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        }
     }
 
     private Behavior<Command> onCollected(Collected collected) {
