@@ -1,5 +1,6 @@
 package dev.agenttunnel.actors;
 
+import dev.agenttunnel.core.attachments.OfficeConverter;
 import dev.agenttunnel.core.chat.ChatPort;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
  * the fork backends, and an executor for blocking file I/O (never the actors' own dispatcher).
  *
  * @param command   the claude command line of this installation (its fence, its {@code all} gate)
+ * @param converter how Office files that colleagues attach are made readable
  * @param botUserId the bridge's own user id in the chat, to tell a mention of the bot from side chat
  */
 public record BridgeDeps(
@@ -25,6 +27,7 @@ public record BridgeDeps(
         ForkBackends forks,
         Settings settings,
         ClaudeCommand command,
+        OfficeConverter converter,
         Executor blockingIo,
         Clock clock,
         String botUserId) {

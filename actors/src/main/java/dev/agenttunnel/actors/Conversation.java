@@ -2,7 +2,12 @@ package dev.agenttunnel.actors;
 
 import dev.agenttunnel.core.turn.TurnPreparer;
 import dev.agenttunnel.core.turn.TurnPreparer.Preparation;
+import dev.agenttunnel.core.attachments.Inbox;
+import dev.agenttunnel.core.attachments.Inbox.Intake;
+import dev.agenttunnel.core.attachments.Outbox;
+import dev.agenttunnel.core.attachments.UploadArea;
 import dev.agenttunnel.core.chat.BridgeTexts;
+import dev.agenttunnel.core.chat.ChatAttachment;
 import dev.agenttunnel.core.claude.Persona;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.fork.ForkBackend;
@@ -10,10 +15,14 @@ import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
 import dev.agenttunnel.core.store.ThreadRecord;
+import dev.agenttunnel.core.turn.TurnFolders;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,8 +44,15 @@ public final class Conversation {
     public sealed interface Command {
     }
 
-    /** A question from {@code sender}, to be answered in this thread. */
-    public record Ask(String messageId, String sender, String text) implements Command {
+    /** A question from {@code sender}, with the files attached to it, to be answered in this thread. */
+    public record Ask(String messageId, String sender, String text, List<ChatAttachment> attachments) implements Command {
+        public Ask {
+            attachments = List.copyOf(attachments);
+        }
+
+        public Ask(String messageId, String sender, String text) {
+            this(messageId, sender, text, List.of());
+        }
     }
 
     /** {@code !done}: close after any running turn. */
@@ -55,7 +71,15 @@ public final class Conversation {
     private record Prepared(Preparation preparation, Throwable failure) implements Command {
     }
 
+    /** The attachments taken in and the outbox as it was, before the turn runs. */
+    private record TookIn(Preparation.Ready ready, Intake intake, Outbox.Snapshot outbox, Throwable failure) implements Command {
+    }
+
     private record Finished(TurnOutcome outcome, Throwable failure) implements Command {
+    }
+
+    /** What the turn left in the outbox, read for posting. */
+    private record Collected(TurnOutcome.Answered answered, Outbox.Deliverables deliverables, Throwable failure) implements Command {
     }
 
     private record Posted(Throwable failure) implements Command {
@@ -81,6 +105,8 @@ public final class Conversation {
 
     private static final Duration TYPING_EVERY = Duration.ofSeconds(8);
     private static final Duration TYPING_FIRST_AFTER = Duration.ofMillis(800);
+    /** How long the chat may take to start sending an attachment's bytes. */
+    private static final Duration DOWNLOAD_START = Duration.ofSeconds(60);
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
@@ -96,12 +122,16 @@ public final class Conversation {
     /** This thread's warm fork (headless, when the daemon keeps them), spawned on its first headless turn. */
     private ActorRef<WarmSession.Command> warm;
     private final TurnPreparer preparer;
+    private final Inbox inbox;
     private final Deque<Ask> queue = new ArrayDeque<>();
     private Ask current;
     private RunningTurn running;
     /** The backend of the latest turn and the window its fork keeps between turns ("" when it keeps none). */
     private Backend backend;
     private String window = "";
+    /** The running turn's outbox (write levels and up) and what it held before the turn. */
+    private Optional<Path> outbox = Optional.empty();
+    private Outbox.Snapshot outboxBefore = Outbox.Snapshot.empty();
     private long turnStarted;
     private boolean followUp;
     /** The handle the thread's session is published under as this turn started (it follows relabels). */
@@ -128,6 +158,7 @@ public final class Conversation {
         this.activityReplies = context.messageAdapter(String.class, Activity::new);
         this.preparer = new TurnPreparer(deps.store(), deps.registry(), deps.command(), deps.settings().tunnel().stateDir(),
                 deps.settings().limits(), deps.clock());
+        this.inbox = new Inbox(deps.settings().limits().maxAttachments(), deps.settings().limits().maxAttachmentBytes(), deps.converter());
     }
 
     /**
@@ -173,7 +204,9 @@ public final class Conversation {
                 .onMessage(WarmStopped.class, w -> onWarmStopped())
                 .onMessage(PermitGranted.class, g -> onPermit())
                 .onMessage(Prepared.class, this::onPrepared)
+                .onMessage(TookIn.class, this::onTookIn)
                 .onMessage(Finished.class, this::onFinished)
+                .onMessage(Collected.class, this::onCollected)
                 .onMessage(Posted.class, this::onPosted)
                 .onMessage(TypingTick.class, t -> typing())
                 .onMessage(Activity.class, this::onActivity)
@@ -244,13 +277,93 @@ public final class Conversation {
                 abortReason = BridgeTexts.forgotten();
                 yield post(BridgeTexts.forgotten());
             }
-            case Preparation.Ready ready -> runTurn(ready);
+            case Preparation.Ready ready -> takeIn(ready);
         };
     }
 
-    private Behavior<Command> runTurn(Preparation.Ready ready) {
-        context.getLog().info("Q [{}] {} ← {}: {}", threadKey, boundUnder.handle(), current.sender(), quoted(current.text()));
-        String question = Persona.relayed(current.sender(), deps.settings().tunnel().platform(), current.text());
+    /** Downloads the question's files and notes what the outbox holds (blocking, off the dispatcher). */
+    private Behavior<Command> takeIn(Preparation.Ready ready) {
+        List<ChatAttachment> files = current.attachments();
+        context.getLog().info("Q [{}] {} ← {}{}: {}", threadKey, boundUnder.handle(), current.sender(),
+                files.isEmpty() ? "" : " +" + files.size() + " file(s)", quoted(current.text()));
+        Optional<Path> box = ready.turn().outbox();
+        if (!files.isEmpty()) { // downloading and converting take a while: show that something is happening
+            timers.startSingleTimer(TypingTick.INSTANCE, TYPING_FIRST_AFTER);
+        }
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> takeIn(files, box), deps.blockingIo()),
+                (taken, failure) -> new TookIn(ready, taken == null ? null : taken.intake(), taken == null ? null : taken.snapshot(), failure));
+        return Behaviors.same();
+    }
+
+    private record Taken(Intake intake, Outbox.Snapshot snapshot) {
+    }
+
+    private Taken takeIn(List<ChatAttachment> files, Optional<Path> box) {
+        try {
+            Path stateDir = deps.settings().tunnel().stateDir();
+            Path uploads = TurnFolders.uploadsDir(stateDir, threadKey);
+            Intake intake = inbox.take(files, uploads, this::download);
+            if (intake.attached() > 0) {
+                UploadArea.trim(uploads.getParent(), deps.settings().limits().maxUploadsBytes(), uploads);
+            }
+            return new Taken(intake, box.isPresent() ? Outbox.snapshot(box.get()) : Outbox.Snapshot.empty());
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    /** One attachment's bytes, through the chat port (called on the blocking executor, so waiting here is fine). */
+    private java.io.InputStream download(ChatAttachment attachment) throws java.io.IOException {
+        try {
+            return deps.chat().download(attachment).toCompletableFuture().get(DOWNLOAD_START.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new java.io.IOException(rootMessage(e), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException("no answer within " + DOWNLOAD_START.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
+    private Behavior<Command> onTookIn(TookIn took) {
+        timers.cancel(TypingTick.INSTANCE);
+        if (abortReason != null) {
+            releasePermit();
+            return post(BridgeTexts.shuttingDown());
+        }
+        if (took.failure() != null) {
+            releasePermit();
+            context.getLog().error("A [{}] {}: could not take in the attached files", threadKey, boundUnder.handle(), took.failure());
+            return post(BridgeTexts.failed("Could not take in the attached files: " + rootMessage(took.failure())));
+        }
+        Intake intake = took.intake();
+        intake.log().forEach(line -> context.getLog().info("[{}] {}", threadKey, line));
+        if (!intake.skipped().isEmpty()) {
+            deps.chat().post(channelId, BridgeTexts.skipped(intake.skipped()), List.of());
+        }
+        if (!intake.unreadable().isEmpty()) {
+            deps.chat().post(channelId, BridgeTexts.unreadable(intake.unreadable(), intake.whyNot()), List.of());
+        }
+        if (current.text().isBlank() && intake.handed().isEmpty()) {
+            releasePermit();
+            context.getLog().info("A [{}] {}: skipped (no usable content)", threadKey, boundUnder.handle());
+            return post(BridgeTexts.nothingToActOn());
+        }
+        outbox = took.ready().turn().outbox();
+        outboxBefore = took.outbox();
+        return runTurn(took.ready(), intake);
+    }
+
+    private Behavior<Command> runTurn(Preparation.Ready ready, Intake intake) {
+        String question = Persona.relayed(current.sender(), deps.settings().tunnel().platform(),
+                Persona.withAttachments(current.text(), intake.handed()));
+        if (outbox.isPresent()) {
+            question = Persona.withOutbox(question, outbox.get());
+        }
         turnStarted = System.nanoTime();
         followUp = ready.record().hasFork();
         turnHandle = ready.record().handle();
@@ -342,13 +455,7 @@ public final class Conversation {
             return post(BridgeTexts.unexpected());
         }
         return switch (finished.outcome()) {
-            case TurnOutcome.Answered answered -> {
-                context.getLog().info("A [{}] {}: {} in {}s, {} chars, fork {}, {}", threadKey, boundUnder.handle(),
-                        followUp ? "follow-up" : "new",
-                        String.format("%.1f", seconds), answered.text().length(), shortId(answered.forkSessionId()),
-                        costText(answered.cost()));
-                yield deliver(answered);
-            }
+            case TurnOutcome.Answered answered -> collect(answered);
             case TurnOutcome.Failed failed -> {
                 context.getLog().warn("A [{}] {}: error after {}s — {}", threadKey, boundUnder.handle(), String.format("%.1f", seconds),
                         cut(failed.message(), 200));
@@ -357,13 +464,53 @@ public final class Conversation {
         };
     }
 
-    private Behavior<Command> deliver(TurnOutcome.Answered answered) {
+    /** Reads what the turn left in the outbox (blocking, off the dispatcher); a read-only thread has nothing to read. */
+    private Behavior<Command> collect(TurnOutcome.Answered answered) {
+        if (outbox.isEmpty()) {
+            return onCollected(new Collected(answered, Outbox.Deliverables.none(), null));
+        }
+        Path box = outbox.get();
+        Outbox.Snapshot before = outboxBefore;
+        long cap = deps.settings().limits().maxDeliverableBytes();
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> collect(box, before, cap), deps.blockingIo()),
+                (deliverables, failure) -> new Collected(answered, deliverables, failure));
+        return Behaviors.same();
+    }
+
+    private static Outbox.Deliverables collect(Path box, Outbox.Snapshot before, long cap) {
+        try {
+            return Outbox.collect(box, before, cap);
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private Behavior<Command> onCollected(Collected collected) {
+        TurnOutcome.Answered answered = collected.answered();
+        Outbox.Deliverables deliverables = collected.deliverables();
+        if (collected.failure() != null) {
+            context.getLog().error("A [{}] {}: could not read the outbox", threadKey, boundUnder.handle(), collected.failure());
+            deliverables = Outbox.Deliverables.none();
+        }
+        double seconds = (System.nanoTime() - turnStarted) / 1e9;
+        int count = deliverables.files().size();
+        context.getLog().info("A [{}] {}: {} in {}s, {} chars{}, fork {}, {}", threadKey, boundUnder.handle(),
+                followUp ? "follow-up" : "new", String.format("%.1f", seconds), answered.text().length(),
+                count > 0 ? ", " + count + " deliverable(s)" : "", shortId(answered.forkSessionId()), costText(answered.cost()));
+        if (!deliverables.refused().isEmpty()) {
+            context.getLog().warn("A [{}] {}: not posted from the outbox: {}", threadKey, boundUnder.handle(), deliverables.refused());
+        }
+        return deliver(answered, deliverables);
+    }
+
+    private Behavior<Command> deliver(TurnOutcome.Answered answered, Outbox.Deliverables deliverables) {
         delivering = true;
         // Recording the fork (a synced file write under the lock) runs beside posting, not before it: the
         // colleague waits for the answer, not for the disk. The next turn starts only after both are done.
         String handleNow = turnHandle;
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> record(answered, handleNow), deps.blockingIo());
         CompletableFuture<Void> posted = AnswerPoster.post(deps.chat(), channelId, answered.text(), deps.settings().limits().maxInlineChars())
+                .thenCompose(ignored -> AnswerPoster.deliverables(deps.chat(), channelId, deliverables))
                 .toCompletableFuture();
         CompletableFuture<Void> done = CompletableFuture.allOf(recorded, posted);
         context.pipeToSelf(done, (ok, failure) -> new Posted(failure));

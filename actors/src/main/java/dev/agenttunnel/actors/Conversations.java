@@ -223,7 +223,8 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (!asks(bound.question(), bound.event())) {
             deps.chat().post(bound.threadId(), BridgeTexts.connected(bound.record()), List.of());
         } else {
-            child.tell(new Conversation.Ask(bound.event().messageId(), bound.event().author().displayName(), bound.question()));
+            child.tell(new Conversation.Ask(bound.event().messageId(), bound.event().author().displayName(), bound.question(),
+                    bound.event().attachments()));
         }
         if (said != null) {
             said.forEach(e -> deliver(child, e));
@@ -286,7 +287,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return this;
         }
         lastAccepted.put(e.author().id(), deps.clock().millis());
-        child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), text));
+        child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), text, e.attachments()));
         return this;
     }
 
@@ -355,7 +356,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (!asks(rebound.question(), e)) {
             deps.chat().post(e.channelId(), "Connected to **" + rebound.record().displayName() + "**.", List.of());
         } else {
-            child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), rebound.question()));
+            child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), rebound.question(), e.attachments()));
         }
         return this;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.agenttunnel.core.AccessLevel;
 import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.chat.ChatAttachment;
 import dev.agenttunnel.core.chat.ChatEvent;
 import dev.agenttunnel.core.chat.ChatUser;
 import dev.agenttunnel.core.config.Backend;
@@ -92,6 +93,7 @@ class BridgeTest {
         };
         BridgeDeps deps = new BridgeDeps(chat, registry, store, backends, settings,
                 dev.agenttunnel.core.claude.ClaudeCommand.of(settings, dev.agenttunnel.core.Environment.current()),
+                new dev.agenttunnel.core.attachments.OfficeConverter(settings.attachments(), dev.agenttunnel.core.Environment.current()),
                 Executors.newVirtualThreadPerTaskExecutor(), clock, "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     }
@@ -120,6 +122,41 @@ class BridgeTest {
         String key = thread.startsWith("dm-") ? "dm:" + thread : "th:" + thread;
         dev.agenttunnel.testkit.Eventually.await(Duration.ofSeconds(10), "fork " + fork + " recorded for " + key,
                 () -> store.get(key).map(r -> r.forkSessionId().equals(fork)).orElse(false));
+    }
+
+    @Test
+    void attachedFilesAreListedForTheForkAndWhatItLeavesInItsOutboxIsPostedAfterTheAnswer() throws Exception {
+        publish("payments", "expert-1", AccessLevel.WRITE);
+        bridge.gateway().accept(new ChatEvent("m" + (++messages), CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "", ALICE,
+                "payments see these", List.of(new ChatAttachment("../notes.txt", 5, "hello"),
+                        new ChatAttachment("big.bin", 1L << 40, "not downloaded"))));
+        RecordingChat.Call opened = chat.await(c -> c.kind().equals("thread"), Duration.ofSeconds(10));
+        String thread = opened.text().substring(opened.text().lastIndexOf(' ') + 1);
+        ScriptedForks.Turn turn = forks.awaitTurn(1);
+        String question = turn.request.question();
+        java.util.regex.Matcher listed = java.util.regex.Pattern.compile("^- (/.+)$", java.util.regex.Pattern.MULTILINE).matcher(question);
+        assertTrue(listed.find(), question);
+        Path saved = Path.of(listed.group(1));
+        assertEquals(dev.agenttunnel.core.turn.TurnFolders.uploadsDir(dir, "th:" + thread), saved.getParent().getParent());
+        assertEquals("notes.txt", saved.getFileName().toString());
+        assertEquals("hello", Files.readString(saved));
+        assertTrue(question.startsWith("Relayed message — Alice (via Discord) says:\nA teammate attached"), question);
+        Path outbox = turn.request.turn().outbox().orElseThrow();
+        assertTrue(question.contains("save it in " + outbox), question);
+        chat.awaitPost(thread, "⚠️ Skipped: big.bin (1048576.0 MB, over 24.0 MB)");
+
+        Files.writeString(outbox.resolve("result.md"), "the result");
+        turn.answer("fork-1", "done");
+        chat.awaitPost(thread, "done");
+        RecordingChat.Call delivered = chat.await(c -> c.kind().equals("post") && !c.files().isEmpty(), Duration.ofSeconds(10));
+        assertEquals("📎 Deliverable(s) from the agent:", delivered.text());
+        assertEquals(List.of("result.md"), delivered.files().stream().map(f -> f.name()).toList());
+
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "again");
+        forks.awaitTurn(2).answer("fork-1", "nothing new");
+        chat.awaitPost(thread, "nothing new");
+        chat.expectNone(c -> !c.files().isEmpty(), Duration.ofMillis(300));
+        assertEquals(1, chat.count(c -> !c.files().isEmpty()), "an unchanged deliverable is not posted again");
     }
 
     @Test

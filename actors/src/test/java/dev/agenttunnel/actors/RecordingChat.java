@@ -128,6 +128,14 @@ final class RecordingChat implements ChatPort {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Serves every attachment's URL as its bytes ({@code url} read as UTF-8 text), recording the call. */
+    @Override
+    public CompletionStage<java.io.InputStream> download(dev.agenttunnel.core.chat.ChatAttachment attachment) {
+        record(new Call("download", "", "", attachment.fileName(), List.of()));
+        return CompletableFuture.completedFuture(new java.io.ByteArrayInputStream(
+                attachment.url().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Override
     public CompletionStage<Void> typing(String channelId) {
         record(new Call("typing", channelId, "", "", List.of()));

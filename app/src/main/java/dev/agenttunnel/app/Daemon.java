@@ -7,6 +7,7 @@ import dev.agenttunnel.actors.ForkBackends;
 import dev.agenttunnel.core.fork.ForkBackend;
 import dev.agenttunnel.tmux.TmuxForks;
 import dev.agenttunnel.core.Environment;
+import dev.agenttunnel.core.attachments.OfficeConverter;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.Settings;
@@ -59,7 +60,7 @@ final class Daemon {
         HeadlessFork headless = new HeadlessFork(command, env);
 
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
-                store, forks(headless, new WarmClaude(command, env), tmux), settings, command, blockingIo,
+                store, forks(headless, new WarmClaude(command, env), tmux), settings, command, new OfficeConverter(settings.attachments(), env), blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {

@@ -59,6 +59,8 @@ final class DoctorCommand implements Callable<Integer> {
                 ? "  • Bash sandbox for bash-level forks: on (bubblewrap and socat found)"
                 : "  • Bash sandbox for bash-level forks: OFF — bubblewrap or socat is missing (apt-get install bubblewrap socat); "
                         + "without it a colleague on a >share --dangerously-allow-bash handle can read and change everything your user can");
+        ctx.out().println("  • Office-attachment converter: "
+                + new dev.agenttunnel.core.attachments.OfficeConverter(settings.attachments(), ctx.env()).describe());
         ctx.out().println();
         ctx.out().println("backend=" + settings.tunnel().backend() + "  registry=" + settings.tunnel().registryPath());
         return finish();

@@ -145,6 +145,8 @@ final class HostileProbes {
         secret(home.resolve(".aws/credentials"), "aws");
         secret(home.resolve("other-project/notes.txt"), "other-project");
         secret(home.resolve(".claude/projects/-other-project/0b5e7a3c-1111-4222-8333-944445555666.jsonl"), "other-transcript");
+        Path otherUpload = places.state().resolveSibling("uploads/th-424242/0badf00d/notes.txt");
+        secret(otherUpload, "other-thread-upload");
         secret(project.resolve(".env"), "project-env");
         secret(project.resolve("config/.env.local"), "project-env-local");
         secret(project.resolve("keys/server.pem"), "project-pem");
@@ -162,6 +164,7 @@ final class HostileProbes {
         read("read another project's file", home.resolve("other-project/notes.txt"), "other-project");
         read("read another session's transcript", home.resolve(".claude/projects/-other-project/0b5e7a3c-1111-4222-8333-944445555666.jsonl"),
                 "other-transcript");
+        read("read another thread's uploads", otherUpload, "other-thread-upload");
         readShowing("read the bot token file", places.tokenFile(), List.of(places.token()));
         read("read config.toml", places.config(), "config");
         readShowing("read registry.json", places.registry(), List.of("\"records\""));

@@ -78,6 +78,13 @@ final class ServeWorld implements AutoCloseable {
         daemon = Daemon.start(settings(), world.environment(world.sandbox.root()), discord.token());
     }
 
+    /** Starts the daemon with {@code PATH} set to {@code path} (e.g. to hide a program from it and its forks). */
+    void startDaemonWithPath(String path) throws Exception {
+        java.util.Map<String, String> env = new java.util.HashMap<>(world.env());
+        env.put("PATH", path);
+        daemon = Daemon.start(settings(), new dev.agenttunnel.core.Environment(env, world.sandbox.root()), discord.token());
+    }
+
     void stopDaemon() {
         if (daemon != null) {
             daemon.stop();

@@ -1,7 +1,9 @@
 package dev.agenttunnel.discord;
 
+import dev.agenttunnel.core.chat.ChatAttachment;
 import dev.agenttunnel.core.chat.ChatPort;
 import dev.agenttunnel.core.chat.OutgoingFile;
+import java.io.InputStream;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -17,6 +19,7 @@ import net.dv8tion.jda.api.entities.Message.MentionType;
 import net.dv8tion.jda.api.entities.channel.attribute.IThreadContainer;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.entities.emoji.Emoji;
+import net.dv8tion.jda.api.utils.AttachmentProxy;
 import net.dv8tion.jda.api.utils.FileUpload;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
@@ -86,6 +89,12 @@ public final class JdaChatPort implements ChatPort {
         return detached(() -> channel(channelId).thenCompose(channel -> channel
                 .addReactionById(messageId, Emoji.fromUnicode(emoji))
                 .submit()));
+    }
+
+    /** Through JDA's own HTTP client, from the attachment's URL as the platform gave it (Discord's CDN). */
+    @Override
+    public CompletionStage<InputStream> download(ChatAttachment attachment) {
+        return detached(() -> new AttachmentProxy(attachment.url()).withClient(jda.getHttpClient()).download());
     }
 
     @Override

@@ -127,6 +127,24 @@ public record RecordedRequest(String method, String path, Map<String, String> he
         return toolResult(toolUseId).map(block -> texts(block.path("content")));
     }
 
+    /**
+     * Everything the {@code tool_result} for {@code toolUseId} carries, as one string: its text blocks, and the
+     * decoded bytes (as ISO-8859-1) of every base64 {@code source} in it — an image or a PDF that claude's Read sent
+     * as such. Empty when the request has no such result.
+     */
+    public String toolResultContent(String toolUseId) {
+        return toolResult(toolUseId).map(block -> {
+            StringBuilder all = new StringBuilder(texts(block.path("content")));
+            block.path("content").findValues("source").forEach(source -> {
+                if (source.path("type").asText().equals("base64")) {
+                    all.append('\n').append(new String(java.util.Base64.getDecoder().decode(source.path("data").asText()),
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            });
+            return all.toString();
+        }).orElse("");
+    }
+
     /** Whether the {@code tool_result} for {@code toolUseId} is flagged {@code is_error}. */
     public boolean toolResultIsError(String toolUseId) {
         return toolResult(toolUseId).map(block -> block.path("is_error").asBoolean(false)).orElse(false);

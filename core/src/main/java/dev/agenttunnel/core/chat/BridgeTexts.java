@@ -77,6 +77,38 @@ public final class BridgeTexts {
         return "↪️ agent-tunnel is shutting down, so this question was stopped. Ask again when it is back.";
     }
 
+    /** The files of a message that were not taken, each with why. */
+    public static String skipped(List<String> files) {
+        return cut("⚠️ Skipped: " + String.join(", ", files));
+    }
+
+    /** Office files no converter could open. */
+    public static String unreadable(List<String> files, String why) {
+        return cut("⚠️ Couldn't open " + String.join(", ", files) + " here (" + why + "). Please attach a PDF, or paste the text.");
+    }
+
+    public static String nothingToActOn() {
+        return "⚠️ Nothing to act on: there is no question and no file that could be read. Ask a question, or attach a smaller or readable file.";
+    }
+
+    /** The caption of the first (or a later) message of deliverables. */
+    public static String deliverables(boolean first) {
+        return first ? "📎 Deliverable(s) from the agent:" : "📎 More deliverables:";
+    }
+
+    public static String tooLargeToPost(List<String> files) {
+        return cut("⚠️ Produced but too large to post (raise limits.max_deliverable_mb): " + String.join(", ", files));
+    }
+
+    /** Outbox entries that are not plain files of the outbox (links, FIFOs, …): named, never posted. */
+    public static String notPosted(List<String> entries) {
+        return cut("⚠️ Not posted — only plain files saved in the outbox are delivered: " + String.join(", ", entries));
+    }
+
+    private static String cut(String text) {
+        return text.length() <= LIST_LIMIT ? text : text.substring(0, LIST_LIMIT) + "…";
+    }
+
     public static String busy() {
         return "⏳ agent-tunnel is busy right now and could not take this message. Please send it again in a moment.";
     }

@@ -1,5 +1,6 @@
 package dev.agenttunnel.core.chat;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -23,6 +24,12 @@ public interface ChatPort {
 
     /** Adds a reaction (a unicode emoji) to a message. */
     CompletionStage<Void> react(String channelId, String messageId, String emoji);
+
+    /**
+     * Opens the bytes of a file a colleague attached, streamed: the stage completes once the platform answers, with
+     * the body to read (the caller closes it), or exceptionally when the file cannot be had.
+     */
+    CompletionStage<InputStream> download(ChatAttachment attachment);
 
     /** Shows the typing indicator in a channel for a few seconds. */
     CompletionStage<Void> typing(String channelId);

@@ -1,6 +1,7 @@
 package dev.agenttunnel.core.claude;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** The text a fork is given about its situation, and the form of relayed messages. Courtesy, not security. */
 public final class Persona {
@@ -21,6 +22,29 @@ public final class Persona {
         return "To hand a file back to the person asking, save it in " + outbox.toAbsolutePath()
                 + " — only files placed there are delivered; nothing else you read or edit is sent. "
                 + "Prefer chat-friendly formats (Markdown, CSV, plain text).";
+    }
+
+    /**
+     * The question with the files a colleague attached: a line asking the fork to read them with the Read tool, one
+     * {@code - <absolute path>} per file, a blank line, then the question — or, when there is none, a request to
+     * review them. No files: the question as it is.
+     */
+    public static String withAttachments(String question, List<Path> files) {
+        if (files.isEmpty()) {
+            return question;
+        }
+        StringBuilder text = new StringBuilder("A teammate attached the following file(s). Read them with the Read tool before answering:\n");
+        files.forEach(f -> text.append("- ").append(f.toAbsolutePath()).append('\n'));
+        text.append('\n').append(question.isBlank() ? "Please review the attached file(s) and summarise the key points." : question);
+        return text.toString();
+    }
+
+    /**
+     * The outbox instruction as part of a turn's own message: claude drops {@code --append-system-prompt} on a
+     * resumed session, so a fork would otherwise never hear of its outbox after the first turn.
+     */
+    public static String withOutbox(String message, Path outbox) {
+        return message + "\n\n(" + outboxInstruction(outbox) + ")";
     }
 
     /** What every relayed prompt starts with: fixed text, so no colleague's words can open it (a {@code /command}). */

@@ -251,7 +251,10 @@ public final class ConfigLoader {
                     c.getInt("limits.max_warm_forks"),
                     c.getDouble("limits.max_thread_cost_usd"),
                     c.getDouble("limits.max_handle_daily_cost_usd"),
-                    c.getDouble("limits.max_turn_cost_usd"));
+                    c.getDouble("limits.max_turn_cost_usd"),
+
+                    c.getDouble("limits.max_deliverable_mb"),
+                    c.getDouble("limits.max_uploads_mb"));
             var attachments = new AttachmentSettings(
                     c.getString("attachments.convert"),
                     c.getString("attachments.convert_command"));

@@ -16,7 +16,10 @@ public record LimitsSettings(
         int maxWarmForks,
         double maxThreadCostUsd,
         double maxHandleDailyCostUsd,
-        double maxTurnCostUsd) {
+        double maxTurnCostUsd,
+
+        double maxDeliverableMb,
+        double maxUploadsMb) {
     public LimitsSettings {
         if (maxThreadCostUsd < 0 || maxHandleDailyCostUsd < 0 || maxTurnCostUsd < 0) {
             throw new IllegalArgumentException("limits.max_thread_cost_usd, max_handle_daily_cost_usd and max_turn_cost_usd "
@@ -31,9 +34,29 @@ public record LimitsSettings(
         if (answerTimeoutS <= 0 || launchTimeoutS <= 0) {
             throw new IllegalArgumentException("limits.answer_timeout_s and limits.launch_timeout_s must be positive");
         }
-        if (perUserCooldownS < 0 || maxInlineChars < 1 || maxAttachmentMb < 0 || maxAttachments < 0) {
+        if (perUserCooldownS < 0 || maxInlineChars < 1 || maxAttachmentMb < 0 || maxAttachments < 0 || maxDeliverableMb < 0
+                || maxUploadsMb < 0) {
             throw new IllegalArgumentException("limits must not be negative (max_inline_chars at least 1)");
         }
+    }
+
+    /** The per-file cap on a colleague's attachment, in bytes ({@code max_attachment_mb} MiB). */
+    public long maxAttachmentBytes() {
+        return mebibytes(maxAttachmentMb);
+    }
+
+    /** The per-file cap on a deliverable the bridge posts, in bytes ({@code max_deliverable_mb} MiB). */
+    public long maxDeliverableBytes() {
+        return mebibytes(maxDeliverableMb);
+    }
+
+    /** The cap on every thread's uploads together, in bytes ({@code max_uploads_mb} MiB); oldest threads go first. */
+    public long maxUploadsBytes() {
+        return mebibytes(maxUploadsMb);
+    }
+
+    private static long mebibytes(double mb) {
+        return (long) (mb * 1024 * 1024);
     }
 
     public Duration answerTimeout() {

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The folders a thread's turns use: its uploads (always passed with {@code --add-dir}) and, from write access
- * up, its outbox inside the project, whose root holds a {@code .gitignore} of {@code *}.
+ * The folders a thread's turns use: its uploads under the state folder (one subfolder per turn that brought files;
+ * the thread's whole folder is readable by its fork through {@code permissions.additionalDirectories}, every other
+ * thread's is not) and, from write access up, its outbox inside the project, whose root holds a {@code .gitignore} of
+ * {@code *}.
  */
 public final class TurnFolders {
     public static final String OUTBOX_ROOT = ".agent-tunnel-out";
