@@ -7,6 +7,8 @@ import dev.agenttunnel.core.attachments.Inbox.Intake;
 import dev.agenttunnel.core.attachments.Outbox;
 import dev.agenttunnel.core.attachments.UploadArea;
 import dev.agenttunnel.core.chat.BridgeTexts;
+import dev.agenttunnel.core.chat.Progress;
+import dev.agenttunnel.core.chat.ProgressText;
 import dev.agenttunnel.core.chat.ChatAttachment;
 import dev.agenttunnel.core.claude.Persona;
 import dev.agenttunnel.core.config.Backend;
@@ -93,6 +95,12 @@ public final class Conversation {
 
     private enum TypingTick implements Command { INSTANCE }
 
+    private enum ProgressTick implements Command { INSTANCE }
+
+    /** A turn's progress message shows once it has run this long (quick answers need none), refreshed this often. */
+    private static final Duration PROGRESS_AFTER = Duration.ofSeconds(2);
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(1500);
+
     private record WarmStopped() implements Command {
     }
 
@@ -134,6 +142,10 @@ public final class Conversation {
     private Outbox.Snapshot outboxBefore = Outbox.Snapshot.empty();
     private long turnStarted;
     private boolean followUp;
+    /** The running turn's progress message (once shown), its steps so far and the latest of them. */
+    private Progress progress;
+    private int steps;
+    private String lastActivity = "";
     /** The handle the thread's session is published under as this turn started (it follows relabels). */
     private String turnHandle = "";
     private boolean closeRequested;
@@ -210,6 +222,7 @@ public final class Conversation {
                 .onMessage(Posted.class, this::onPosted)
                 .onMessage(TypingTick.class, t -> typing())
                 .onMessage(Activity.class, this::onActivity)
+                .onMessage(ProgressTick.class, t -> onProgressTick())
                 .onMessage(Ask.class, this::onAskWhileBusy)
                 .onMessage(Close.class, c -> requestClose())
                 .onMessage(Reap.class, r -> Behaviors.same())
@@ -369,7 +382,7 @@ public final class Conversation {
         turnHandle = ready.record().handle();
         reaper.tell(new Reaper.Disarm(threadKey));
         backend = ready.record().effectiveBackend(deps.settings().tunnel().backend());
-        TurnRequest request = new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout());
+        TurnRequest request = new TurnRequest(ready.turn(), question, deps.settings().limits().answerTimeout(), activityReplies::tell);
         java.util.Optional<dev.agenttunnel.core.fork.SessionLauncher> warmLauncher = deps.forks().warmSessions();
         if (backend == Backend.HEADLESS && warmLauncher.isPresent() && deps.settings().limits().warmForks()) {
             window = "";
@@ -389,6 +402,11 @@ public final class Conversation {
         }
         // The typing indicator appears once a turn takes noticeable time; an instant answer needs none.
         timers.startSingleTimer(TypingTick.INSTANCE, TYPING_FIRST_AFTER);
+        steps = 0;
+        lastActivity = "";
+        if (deps.settings().discord().progress()) {
+            timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, PROGRESS_EVERY);
+        }
         return Behaviors.same();
     }
 
@@ -403,7 +421,7 @@ public final class Conversation {
         }
         ActorRef<WarmSession.Command> session = warm;
         context.ask(TurnOutcome.class, session, request.timeout().plus(WARM_REPLY_GRACE),
-                replyTo -> new WarmSession.Ask(request, replyTo, activityReplies),
+                replyTo -> new WarmSession.Ask(request, replyTo),
                 Finished::new);
         return new RunningTurn() {
             @Override
@@ -420,7 +438,44 @@ public final class Conversation {
 
     private Behavior<Command> onActivity(Activity activity) {
         context.getLog().debug("[{}] {}", threadKey, activity.what());
+        if (running == null) {
+            return Behaviors.same(); // a late report of a turn that ended
+        }
+        lastActivity = activity.what();
+        steps++;
+        if (progress != null) {
+            progress.show(ProgressText.working(lastActivity, sinceTurnStarted()));
+        }
         return Behaviors.same();
+    }
+
+    /** Every {@link #PROGRESS_EVERY} while a turn runs: once it takes noticeable time, its progress message shows. */
+    private Behavior<Command> onProgressTick() {
+        if (running == null) {
+            return Behaviors.same();
+        }
+        Duration elapsed = sinceTurnStarted();
+        if (progress == null && elapsed.compareTo(PROGRESS_AFTER) >= 0) {
+            progress = deps.chat().progress(channelId);
+        }
+        if (progress != null) {
+            progress.show(ProgressText.working(lastActivity, elapsed));
+        }
+        return Behaviors.same();
+    }
+
+    /** The progress message, if one showed, becomes a one-line summary of the turn. */
+    private void finishProgress(boolean answered) {
+        timers.cancel(ProgressTick.INSTANCE);
+        if (progress != null) {
+            Progress shown = progress;
+            progress = null;
+            shown.finish(ProgressText.finished(answered, steps, lastActivity, sinceTurnStarted()));
+        }
+    }
+
+    private Duration sinceTurnStarted() {
+        return Duration.ofNanos(System.nanoTime() - turnStarted);
     }
 
     private Behavior<Command> onWarmStopped() {
@@ -447,6 +502,7 @@ public final class Conversation {
 
     private Behavior<Command> onFinished(Finished finished) {
         timers.cancel(TypingTick.INSTANCE);
+        finishProgress(finished.outcome() instanceof TurnOutcome.Answered);
         running = null;
         releasePermit();
         double seconds = (System.nanoTime() - turnStarted) / 1e9;
@@ -628,6 +684,7 @@ public final class Conversation {
 
     private Behavior<Command> stopTurn() {
         reaper.tell(new Reaper.Disarm(threadKey));
+        finishProgress(false);
         if (running != null) {
             running.cancel(abortReason != null ? abortReason : BridgeTexts.shuttingDown());
         }

@@ -33,8 +33,8 @@ public final class WarmSession {
     public sealed interface Command {
     }
 
-    /** Answer {@code request}; the outcome goes to {@code replyTo}, what the fork does meanwhile to {@code activity}. */
-    public record Ask(TurnRequest request, ActorRef<TurnOutcome> replyTo, ActorRef<String> activity) implements Command {
+    /** Answer {@code request}; the outcome goes to {@code replyTo}, what the fork does meanwhile to the request's activity. */
+    public record Ask(TurnRequest request, ActorRef<TurnOutcome> replyTo) implements Command {
     }
 
     /** Stop the running turn (its claude is killed); it ends as a failure saying {@code why}. */
@@ -251,7 +251,7 @@ public final class WarmSession {
 
     private Behavior<Command> onActive(Turn turn, Active active) {
         if (active.generation() == generation) {
-            turn.ask().activity().tell(active.what());
+            turn.ask().request().activity().accept(active.what());
         }
         return Behaviors.same();
     }

@@ -104,8 +104,8 @@ class WarmSessionTest {
         return new ForkTurn(resume, fork, level, Path.of("/w/p"), "", List.of(), Optional.empty());
     }
 
-    private static TurnRequest request(ForkTurn turn, String question) {
-        return new TurnRequest(turn, question, Duration.ofSeconds(30));
+    private TurnRequest request(ForkTurn turn, String question) {
+        return new TurnRequest(turn, question, Duration.ofSeconds(30), activity.getRef()::tell);
     }
 
     private final ScriptedLauncher launcher = new ScriptedLauncher();
@@ -118,7 +118,7 @@ class WarmSessionTest {
     }
 
     private void ask(ActorRef<WarmSession.Command> s, ForkTurn turn, String q) {
-        s.tell(new WarmSession.Ask(request(turn, q), replies.getRef(), activity.getRef()));
+        s.tell(new WarmSession.Ask(request(turn, q), replies.getRef()));
     }
 
     @Test

@@ -87,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         DiscordSettings d = s.discord();
         DiscordSettings discord = new DiscordSettings(tokenEnv != null ? tokenEnv : d.tokenEnv(), d.tokenFile(),
                 channels != null ? channels : d.channelIds(), d.allowedUserIds(), d.allowedRoleIds(), d.respondToDms(),
-                d.restUrl(), d.gatewayUrl());
+                d.restUrl(), d.gatewayUrl(), d.progress());
         return new Settings(s.configFile(), tunnel, discord, s.claude(), s.limits(), s.attachments());
     }
 }

@@ -149,6 +149,9 @@ public final class HeadlessFork implements ForkBackend {
                 while ((line = reader.readLine()) != null) {
                     transcript.accept(line);
                     stdoutTail.append(line + "\n");
+                    transcript.lastToolUses(line).forEach(use -> request.activity().accept(
+                            dev.agenttunnel.core.fork.ToolActivity.describe(use.path("name").asText(""), use.path("input"),
+                                    request.turn().projectDir())));
                 }
             } catch (IOException e) {
                 // The stream closes when the process is killed; what we have read decides the outcome.

@@ -49,6 +49,28 @@ public final class StreamJsonTranscript {
         return initSessionId.isEmpty() ? Optional.empty() : Optional.of(initSessionId);
     }
 
+    /** The {@code tool_use} blocks of {@code line} when it is an assistant message (for progress), else none. */
+    public java.util.List<JsonNode> lastToolUses(String line) {
+        if (!line.startsWith("{") || !line.contains("\"tool_use\"")) {
+            return java.util.List.of();
+        }
+        try {
+            JsonNode event = MAPPER.readTree(line);
+            if (!event.path("type").asText("").equals("assistant")) {
+                return java.util.List.of();
+            }
+            java.util.List<JsonNode> uses = new java.util.ArrayList<>();
+            event.path("message").path("content").forEach(block -> {
+                if (block.path("type").asText("").equals("tool_use")) {
+                    uses.add(block);
+                }
+            });
+            return uses;
+        } catch (java.io.IOException e) {
+            return java.util.List.of();
+        }
+    }
+
     public boolean hasResult() {
         return lastResult != null;
     }

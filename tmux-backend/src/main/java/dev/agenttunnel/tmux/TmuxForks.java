@@ -58,7 +58,8 @@ public final class TmuxForks implements AutoCloseable {
      * claude 2.1.328 sometimes hangs in its exit (main thread gone, another still running) until killed.
      */
     private static final Duration CLAUDE_EXIT_WAIT = Duration.ofSeconds(1);
-    private static final List<String> HOOK_EVENTS = List.of("SessionStart", "UserPromptSubmit", "Stop", "StopFailure");
+    /** PreToolUse tells what the fork is doing, for the progress line in its thread. */
+    private static final List<String> HOOK_EVENTS = List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "StopFailure");
     /** Never handed to a fork: tmux's own, the terminal (tmux sets its own), and the window size of the daemon's tty. */
     private static final Set<String> NOT_FOR_FORKS = Set.of("TMUX", "TMUX_PANE", "TERM", "COLUMNS", "LINES");
     private static final Pattern RUNTIME_DIR = Pattern.compile("tmux-(.+)-(\\d+)");

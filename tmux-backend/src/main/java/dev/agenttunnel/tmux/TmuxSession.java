@@ -345,8 +345,17 @@ final class TmuxSession {
             case "Stop" -> turn.phase == Phase.ANSWERING && samePrompt(event) ? settle(event) : Behaviors.same();
             case "StopFailure" -> turn.phase == Phase.ANSWERING && samePrompt(event) ? stopFailure(event) : Behaviors.same();
             case "exit" -> exited(event.argument());
+            case "PreToolUse" -> toolStarting(event);
             default -> Behaviors.same(); // SessionStart: claude is up; the prompt follows by itself
         };
+    }
+
+    private Behavior<Command> toolStarting(HookInbox.Event event) {
+        if (turn.phase == Phase.ANSWERING) {
+            turn.request.activity().accept(dev.agenttunnel.core.fork.ToolActivity.describe(event.field("tool_name"),
+                    event.payload().path("tool_input"), turn.project));
+        }
+        return Behaviors.same();
     }
 
     private Behavior<Command> submitted(HookInbox.Event event) {

@@ -59,8 +59,13 @@ class TmuxServerTest {
         await(() -> dead("h-th-1"), "the pane's program ended");
         assertTrue(server.window("h-th-1").isPresent(), "remain-on-exit keeps the window");
         assertFalse(server.isAlive("h-th-1"));
-        String screen = server.capture("h-th-1", 10); // tmux pushes a new pane's first line into the scrollback
-        assertTrue(screen.contains(dir.toRealPath().toString()) && screen.contains("its done"), screen);
+        // tmux pushes a new pane's first line into the scrollback; on a loaded machine the dead pane's screen can be
+        // captured a moment before tmux has drawn the program's last output, so poll for it.
+        String expected = dir.toRealPath().toString();
+        await(() -> {
+            String screen = server.capture("h-th-1", 10);
+            return screen.contains(expected) && screen.contains("its done");
+        }, "the program's output on the dead pane's screen");
         assertTrue(server.killWindow("h-th-1"));
         assertFalse(server.killWindow("h-th-1"), "already gone is fine");
     }

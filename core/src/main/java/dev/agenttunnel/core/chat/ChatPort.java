@@ -33,4 +33,12 @@ public interface ChatPort {
 
     /** Shows the typing indicator in a channel for a few seconds. */
     CompletionStage<Void> typing(String channelId);
+
+    /**
+     * A progress message for a turn running in {@code channelId}: posted on first use, then edited no more than once
+     * per 1.5 s (Discord allows about five edits per five seconds in a channel). A front-end may render it otherwise.
+     */
+    default Progress progress(String channelId) {
+        return new PacedProgress(this, channelId, java.time.Duration.ofMillis(1500), java.time.Clock.systemUTC());
+    }
 }

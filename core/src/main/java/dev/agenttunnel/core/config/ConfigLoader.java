@@ -223,7 +223,8 @@ public final class ConfigLoader {
                     c.getLongList("discord.allowed_role_ids"),
                     c.getBoolean("discord.respond_to_dms"),
                     c.getString("discord.rest_url"),
-                    c.getString("discord.gateway_url"));
+                    c.getString("discord.gateway_url"),
+                    c.getBoolean("discord.progress"));
             var claude = new ClaudeSettings(
                     c.getString("claude.binary"),
                     c.getString("claude.model"),

@@ -11,7 +11,8 @@ public record DiscordSettings(
         List<Long> allowedRoleIds,
         boolean respondToDms,
         String restUrl,
-        String gatewayUrl) {
+        String gatewayUrl,
+        boolean progress) {
     public DiscordSettings {
         channelIds = List.copyOf(channelIds);
         allowedUserIds = List.copyOf(allowedUserIds);

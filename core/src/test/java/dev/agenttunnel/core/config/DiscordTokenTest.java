@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The token the launcher hands {@code serve} on a pipe, so that it is never in the daemon's environment. */
 class DiscordTokenTest {
     private static final DiscordSettings DISCORD = new DiscordSettings("AGENT_TUNNEL_DISCORD_TOKEN", "", List.of(1L), List.of(), List.of(),
-            false, "http://127.0.0.1:1", "ws://127.0.0.1:1");
+            false, "http://127.0.0.1:1", "ws://127.0.0.1:1", true);
 
     @TempDir
     Path dir;
@@ -49,7 +49,7 @@ class DiscordTokenTest {
         int[] pipe = pipe();
         Files.writeString(descriptor(pipe[1]), "the-bot-token");
         FileDescriptors.close(pipe[1]);
-        DiscordSettings other = new DiscordSettings("MY_TOKEN", "", List.of(1L), List.of(), List.of(), false, "http://127.0.0.1:1", "ws://127.0.0.1:1");
+        DiscordSettings other = new DiscordSettings("MY_TOKEN", "", List.of(1L), List.of(), List.of(), false, "http://127.0.0.1:1", "ws://127.0.0.1:1", true);
 
         assertEquals(Optional.empty(), DiscordToken.handedOver(other, env(String.valueOf(pipe[0]))));
         assertFalse(Files.exists(descriptor(pipe[0]), LinkOption.NOFOLLOW_LINKS), "the descriptor is closed");
