@@ -24,7 +24,12 @@ public final class Bridge {
     }
 
     /** A running bridge: its actor system and the gateway the chat adapter feeds. */
-    public record Running(ActorSystem<Void> system, Gateway gateway) {
+    public record Running(ActorSystem<Void> system, Gateway gateway, ActorRef<Conversations.Command> conversations) {
+        /** Hands the questions a previous run accepted and did not answer to their threads, in order, once. */
+        public void replay(java.util.List<dev.agenttunnel.core.store.QuestionJournal.Pending> owed) {
+            conversations.tell(new Conversations.Replay(owed));
+        }
+
         /** Runs the shutdown sequence and completes when the actor system has terminated. */
         public CompletionStage<Done> stop() {
             return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
@@ -33,11 +38,13 @@ public final class Bridge {
 
     public static Running start(BridgeDeps deps, String name, com.typesafe.config.Config config) {
         var gatewayCell = new java.util.concurrent.CompletableFuture<Gateway>();
-        ActorSystem<Void> system = ActorSystem.create(root(deps, gatewayCell), name, config);
-        return new Running(system, gatewayCell.join());
+        var conversationsCell = new java.util.concurrent.CompletableFuture<ActorRef<Conversations.Command>>();
+        ActorSystem<Void> system = ActorSystem.create(root(deps, gatewayCell, conversationsCell), name, config);
+        return new Running(system, gatewayCell.join(), conversationsCell.join());
     }
 
-    private static Behavior<Void> root(BridgeDeps deps, java.util.concurrent.CompletableFuture<Gateway> gatewayCell) {
+    private static Behavior<Void> root(BridgeDeps deps, java.util.concurrent.CompletableFuture<Gateway> gatewayCell,
+            java.util.concurrent.CompletableFuture<ActorRef<Conversations.Command>> conversationsCell) {
         return Behaviors.setup(context -> {
             ActorRef<TurnPermits.Command> permits = context.spawn(
                     // A limiter bug must not lose permits silently: restart with an empty state is worse than stopping.
@@ -67,6 +74,7 @@ public final class Bridge {
                                     ABORT_TIMEOUT, context.getSystem().scheduler())
                             .exceptionally(t -> Done.getInstance()));
             gatewayCell.complete(gateway);
+            conversationsCell.complete(conversations);
             return Behaviors.empty();
         });
     }

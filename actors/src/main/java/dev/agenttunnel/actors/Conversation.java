@@ -232,6 +232,8 @@ public final class Conversation {
     }
 
     private Behavior<Command> closing() {
+        queue.forEach(ask -> deps.journal().done(ask.messageId())); // closed with the thread: nobody waits for them
+        queue.clear();
         context.pipeToSelf(CompletableFuture.runAsync(this::forget, deps.blockingIo()), (ok, failure) -> new Forgotten(failure));
         return Behaviors.receive(Command.class)
                 .onMessage(WarmStopped.class, w -> onWarmStopped())
@@ -565,7 +567,10 @@ public final class Conversation {
         // colleague waits for the answer, not for the disk. The next turn starts only after both are done.
         String handleNow = turnHandle;
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> record(answered, handleNow), deps.blockingIo());
-        CompletableFuture<Void> posted = AnswerPoster.post(deps.chat(), channelId, answered.text(), deps.settings().limits().maxInlineChars())
+        // The answer is journaled before it is posted: a daemon stopped in between posts it after its restart, and does
+        // not ask the fork again.
+        CompletableFuture<Void> posted = deps.journal().answered(current.messageId(), answered.forkSessionId(), answered.text())
+                .thenCompose(ignored -> AnswerPoster.post(deps.chat(), channelId, answered.text(), deps.settings().limits().maxInlineChars()))
                 .thenCompose(ignored -> AnswerPoster.deliverables(deps.chat(), channelId, deliverables))
                 .toCompletableFuture();
         CompletableFuture<Void> done = CompletableFuture.allOf(recorded, posted);
@@ -594,6 +599,11 @@ public final class Conversation {
     private Behavior<Command> onPosted(Posted posted) {
         if (posted.failure() != null) {
             context.getLog().error("A [{}] {}: could not post in the thread", threadKey, boundUnder.handle(), posted.failure());
+        }
+        // Answered, or told why not: the question leaves the journal — unless the daemon is stopping, when the next
+        // daemon answers it.
+        if (current != null && !BridgeTexts.shuttingDown().equals(abortReason)) {
+            deps.journal().done(current.messageId());
         }
         current = null;
         delivering = false;

@@ -5,6 +5,7 @@ import dev.agenttunnel.core.chat.BridgeTexts;
 import dev.agenttunnel.core.chat.ChatCommand;
 import dev.agenttunnel.core.chat.ChatEvent;
 import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.core.store.QuestionJournal;
 import dev.agenttunnel.core.store.ThreadRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,23 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     /** A message seen in the chat. */
     public record Inbound(ChatEvent event) implements Command {
+    }
+
+    /**
+     * At start-up: the questions a previous run accepted and did not finish ({@link QuestionJournal}). Each is answered
+     * once, in order: an answer claude already gave is posted; any other question is asked again.
+     */
+    public record Replay(List<QuestionJournal.Pending> owed) implements Command {
+    }
+
+    private record Journaled(ChatEvent event, Throwable failure) implements Command {
+    }
+
+    private record OwedAnswerRecorded(String threadKey, Throwable failure) implements Command {
+    }
+
+    private record ReplayedOpener(ChatEvent event, ChatCommand.HandleWord word, Optional<ThreadRecord> binding, Throwable failure)
+            implements Command {
     }
 
     /** Shutdown: abort every conversation (each tells its thread {@code why}); {@code replyTo} hears when all stopped. */
@@ -86,6 +104,8 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
      * exists.
      */
     private final Map<String, List<ChatEvent>> opening = new HashMap<>();
+    /** Questions being asked again from the journal: no cooldown for them, and journaled already. */
+    private final java.util.Set<String> replaying = new java.util.HashSet<>();
     private final Map<String, Long> lastAccepted = new HashMap<>();
     private final List<ActorRef<Done>> abortWaiters = new ArrayList<>();
     private String abortReason;
@@ -116,6 +136,10 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
                 .onMessage(Restored.class, this::onRestored)
                 .onMessage(ChildStopped.class, this::onChildStopped)
                 .onMessage(AbortAll.class, this::onAbortAll)
+                .onMessage(Replay.class, this::onReplay)
+                .onMessage(ReplayedOpener.class, this::onReplayedOpener)
+                .onMessage(Journaled.class, this::onJournaled)
+                .onMessage(OwedAnswerRecorded.class, this::onOwedAnswerRecorded)
                 .onMessage(DmLooked.class, this::onDmLooked)
                 .onMessage(DmRebound.class, this::onDmRebound)
                 .onMessage(DmRestored.class, this::onDmRestored)
@@ -184,6 +208,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         }
         if (asks(question, e)) {
             lastAccepted.put(e.author().id(), deps.clock().millis());
+            accept(e);
         }
         opening.put(threadKey(e.messageId()), new ArrayList<>());
         getContext().pipeToSelf(deps.chat().openThread(e.channelId(), e.messageId(), BridgeTexts.threadName(record, question)),
@@ -287,12 +312,85 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return this;
         }
         lastAccepted.put(e.author().id(), deps.clock().millis());
+        accept(e);
         child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), text, e.attachments()));
+        return this;
+    }
+
+    /** Journals an accepted question (the durable inbox), then acknowledges it with 👀. */
+    private void accept(ChatEvent e) {
+        if (replaying.remove(e.messageId())) {
+            return; // journaled by the run that first accepted it
+        }
+        getContext().pipeToSelf(deps.journal().accepted(e), (ok, failure) -> new Journaled(e, failure));
+    }
+
+    private Behavior<Command> onJournaled(Journaled journaled) {
+        ChatEvent e = journaled.event();
+        if (journaled.failure() != null) {
+            getContext().getLog().error("Could not journal question {} in {}: it is answered now, but would be lost if serve "
+                    + "stopped before that", e.messageId(), e.channelId(), journaled.failure());
+            return this;
+        }
+        deps.chat().react(e.channelId(), e.messageId(), "👀");
+        return this;
+    }
+
+    private Behavior<Command> onReplay(Replay replay) {
+        for (QuestionJournal.Pending owed : replay.owed()) {
+            ChatEvent e = owed.question();
+            if (owed.answer().isPresent()) {
+                postOwedAnswer(e, owed.answer().get());
+            } else if (e.kind() == ChatEvent.ChannelKind.TEXT_CHANNEL) {
+                replaying.add(e.messageId());
+                ChatCommand command = ChatCommand.inChannel(e.content());
+                if (command instanceof ChatCommand.HandleWord word) {
+                    io(() -> deps.store().get(threadKey(e.messageId())), (binding, failure) -> new ReplayedOpener(e, word, binding, failure));
+                }
+            } else {
+                replaying.add(e.messageId());
+                getContext().getSelf().tell(new Inbound(e));
+            }
+        }
+        return this;
+    }
+
+    /** claude answered before the stop but the answer never reached the thread: post it, do not ask again. */
+    private void postOwedAnswer(ChatEvent e, QuestionJournal.Answer answer) {
+        String channel = e.kind() == ChatEvent.ChannelKind.TEXT_CHANNEL ? e.messageId() : e.channelId();
+        String key = e.kind() == ChatEvent.ChannelKind.DIRECT_MESSAGE ? dmKey(channel) : threadKey(channel);
+        getContext().getLog().info("A [{}]: posting the answer claude gave before the last stop", key);
+        AnswerPoster.post(deps.chat(), channel, answer.text(), deps.settings().limits().maxInlineChars())
+                .thenCompose(ok -> deps.journal().done(e.messageId()));
+        io(() -> deps.store().recordFork(key, answer.forkSessionId(), ""), (record, failure) -> new OwedAnswerRecorded(key, failure));
+    }
+
+    private Behavior<Command> onOwedAnswerRecorded(OwedAnswerRecorded recorded) {
+        if (recorded.failure() != null) {
+            getContext().getLog().error("Could not record the fork of {}", recorded.threadKey(), recorded.failure());
+        }
+        return this;
+    }
+
+    /** An opener asked again: its thread may exist already (the stop came after it opened), else it opens now. */
+    private Behavior<Command> onReplayedOpener(ReplayedOpener replayed) {
+        ChatEvent e = replayed.event();
+        if (replayed.failure() != null || replayed.binding().isEmpty()) {
+            return onChannelMessage(e);
+        }
+        String key = threadKey(e.messageId());
+        ActorRef<Conversation.Command> child = children.containsKey(key) ? children.get(key)
+                : spawn(key, e.messageId(), replayed.binding().get());
+        replaying.remove(e.messageId());
+        child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), replayed.word().rest(), e.attachments()));
         return this;
     }
 
     /** Whether {@code e}'s author had an ask accepted less than {@code [limits] per_user_cooldown_s} ago. */
     private boolean coolingDown(ChatEvent e) {
+        if (replaying.contains(e.messageId())) {
+            return false;
+        }
         Long last = lastAccepted.get(e.author().id());
         return last != null && deps.clock().millis() - last < deps.settings().limits().perUserCooldownS() * 1000;
     }
@@ -356,6 +454,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (!asks(rebound.question(), e)) {
             deps.chat().post(e.channelId(), "Connected to **" + rebound.record().displayName() + "**.", List.of());
         } else {
+            accept(e);
             child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), rebound.question(), e.attachments()));
         }
         return this;

@@ -43,6 +43,7 @@ class BridgeTest {
     ThreadStore store;
     RecordingChat chat;
     ScriptedForks forks;
+    dev.agenttunnel.core.store.QuestionJournal journal;
     Bridge.Running bridge;
     int messages;
     int starts;
@@ -91,11 +92,18 @@ class BridgeTest {
                 return forks.reap(threadKey);
             }
         };
-        BridgeDeps deps = new BridgeDeps(chat, registry, store, backends, settings,
+        journal = new dev.agenttunnel.core.store.QuestionJournal(dir.resolve("journal.jsonl"));
+        var owed = journal.pending();
+        journal.compact();
+        BridgeDeps deps = new BridgeDeps(chat, registry, store, journal,
+                backends, settings,
                 dev.agenttunnel.core.claude.ClaudeCommand.of(settings, dev.agenttunnel.core.Environment.current()),
                 new dev.agenttunnel.core.attachments.OfficeConverter(settings.attachments(), dev.agenttunnel.core.Environment.current()),
                 Executors.newVirtualThreadPerTaskExecutor(), clock, "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+        if (!owed.isEmpty()) {
+            bridge.replay(owed); // as serve does once connected
+        }
     }
 
     /** Stops the bridge and starts a new one on the same files with {@code extraConfig}. */
@@ -382,12 +390,50 @@ class BridgeTest {
 
     @Test
     void shutdownStopsRunningTurnsAndTellsTheirThreads() throws Exception {
+        // (the restarted bridge answers it: see aQuestionStoppedByAShutdownIsAnsweredOnceAfterTheRestart…)
         String thread = open("payments slow one");
         ScriptedForks.Turn turn = forks.awaitTurn(1);
         bridge.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertTrue(turn.cancelledBecause != null && turn.cancelledBecause.contains("shutting down"));
         chat.awaitPost(thread, "shutting down");
         start("");
+    }
+
+    @Test
+    void aQuestionStoppedByAShutdownIsAnsweredOnceAfterTheRestartAndQueuedOnesToo() throws Exception {
+        String thread = open("payments slow one");
+        forks.awaitTurn(1);
+        say(BOB, thread, ChatEvent.ChannelKind.THREAD, "and a queued one");
+        chat.awaitPost(thread, "comes next");
+        bridge.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        chat.awaitPost(thread, "answered once it is back");
+
+        start("");
+        ScriptedForks.Turn again = forks.awaitTurn(1);
+        assertTrue(again.request.question().endsWith("\nslow one"), again.request.question());
+        again.answer("fork-1", "the slow answer");
+        chat.awaitPost(thread, "the slow answer");
+        ScriptedForks.Turn queued = forks.awaitTurn(2);
+        assertTrue(queued.request.question().endsWith("\nand a queued one"), queued.request.question());
+        queued.answer("fork-1", "the queued answer");
+        chat.awaitPost(thread, "the queued answer");
+        dev.agenttunnel.testkit.Eventually.await(Duration.ofSeconds(10), "nothing left in the journal", () -> journal.pending().isEmpty());
+        assertEquals(2, forks.started(), "each asked once");
+    }
+
+    @Test
+    void anAnswerGivenButNotPostedBeforeAStopIsPostedAfterTheRestartWithoutAskingAgain() throws Exception {
+        String thread = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        chat.awaitPost(thread, "one");
+        ChatEvent unseen = new ChatEvent("m77", thread, ChatEvent.ChannelKind.THREAD, CHANNEL, BOB, "what about Y?", List.of());
+        journal.accepted(unseen).toCompletableFuture().join();
+        journal.answered("m77", "fork-1", "Y is the nightly batch.").toCompletableFuture().join();
+
+        restart("");
+        chat.awaitPost(thread, "Y is the nightly batch.");
+        dev.agenttunnel.testkit.Eventually.await(Duration.ofSeconds(10), "nothing left in the journal", () -> journal.pending().isEmpty());
+        assertEquals(0, forks.started(), "the fork was not asked again");
     }
 
     @Test

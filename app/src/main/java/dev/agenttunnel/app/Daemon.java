@@ -14,6 +14,8 @@ import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.registry.Registry;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.discord.DiscordConnection;
+import dev.agenttunnel.core.fork.ForkProcesses;
+import dev.agenttunnel.core.store.QuestionJournal;
 import dev.agenttunnel.headless.HeadlessFork;
 import dev.agenttunnel.headless.WarmClaude;
 import java.time.Clock;
@@ -40,6 +42,14 @@ final class Daemon {
 
     static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException {
         ThreadStore store = new ThreadStore(settings.tunnel().statePath());
+        String statePath = settings.tunnel().statePath().toString();
+        int leftovers = ForkProcesses.stopLeftovers(statePath);
+        if (leftovers > 0) {
+            LOG.warn("Stopped {} claude process(es) left over from an agent-tunnel serve that ended without stopping them", leftovers);
+        }
+        QuestionJournal journal = new QuestionJournal(settings.tunnel().stateDir().resolve("journal.jsonl"));
+        java.util.List<QuestionJournal.Pending> owed = journal.pending();
+        journal.compact();
         store.moveAsideIfCorrupt().ifPresent(aside -> LOG.warn(
                 "{} was not valid JSON; kept it as {} and started with no thread bindings (open threads need their handle again)",
                 store.path(), aside));
@@ -56,20 +66,25 @@ final class Daemon {
             throw e;
         }
         ExecutorService blockingIo = Executors.newVirtualThreadPerTaskExecutor();
-        ClaudeCommand command = ClaudeCommand.of(settings, env);
+        ClaudeCommand command = ClaudeCommand.of(settings, env).marked(ForkProcesses.DAEMON_VARIABLE, statePath);
         HeadlessFork headless = new HeadlessFork(command, env);
 
         BridgeDeps deps = new BridgeDeps(connection.chatPort(), new Registry(settings.tunnel().registryPath()),
-                store, forks(headless, new WarmClaude(command, env), tmux), settings, command, new OfficeConverter(settings.attachments(), env), blockingIo,
+                store, journal, forks(headless, new WarmClaude(command, env), tmux), settings, command, new OfficeConverter(settings.attachments(), env), blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {
             tmux.close();
             connection.close();
             blockingIo.shutdownNow();
+            journal.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         relay.connect(bridge.gateway());
+        if (!owed.isEmpty()) {
+            LOG.info("Answering {} question(s) accepted before the last stop and not answered then", owed.size());
+            bridge.replay(owed);
+        }
         LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
         return new Daemon(bridge);
     }

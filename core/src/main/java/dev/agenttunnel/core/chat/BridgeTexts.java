@@ -74,7 +74,7 @@ public final class BridgeTexts {
     }
 
     public static String shuttingDown() {
-        return "↪️ agent-tunnel is shutting down, so this question was stopped. Ask again when it is back.";
+        return "↪️ agent-tunnel is shutting down for a moment: this question stays queued and is answered once it is back.";
     }
 
     /** The files of a message that were not taken, each with why. */

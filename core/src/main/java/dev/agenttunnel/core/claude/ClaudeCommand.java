@@ -38,6 +38,8 @@ public final class ClaudeCommand {
     private final ForkFence fence;
     /** claude's {@code --max-budget-usd} for a turn that runs its own claude; 0 = none. */
     private final double turnBudgetUsd;
+    /** Variables put into every fork's environment to tell whose it is ({@link dev.agenttunnel.core.fork.ForkProcesses}). */
+    private final Map<String, String> marks;
 
     /**
      * @param secretVariables variables of ours that a fork must never see (the Discord bot token's variable): a
@@ -45,11 +47,24 @@ public final class ClaudeCommand {
      * @param fence           what forks below {@code all} may reach
      */
     public ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables, ForkFence fence, double turnBudgetUsd) {
+        this(settings, platform, secretVariables, fence, turnBudgetUsd, Map.of());
+    }
+
+    private ClaudeCommand(ClaudeSettings settings, String platform, Set<String> secretVariables, ForkFence fence, double turnBudgetUsd,
+            Map<String, String> marks) {
         this.settings = settings;
         this.platform = platform;
         this.secretVariables = Set.copyOf(secretVariables);
         this.fence = fence;
         this.turnBudgetUsd = turnBudgetUsd;
+        this.marks = Map.copyOf(marks);
+    }
+
+    /** This command, with {@code name=value} in every fork's environment (e.g. which daemon started it). */
+    public ClaudeCommand marked(String name, String value) {
+        Map<String, String> more = new HashMap<>(marks);
+        more.put(name, value);
+        return new ClaudeCommand(settings, platform, secretVariables, fence, turnBudgetUsd, more);
     }
 
     /**
@@ -176,7 +191,7 @@ public final class ClaudeCommand {
      * claude's state file from {@code ~/.claude.json} to {@code ~/.claude/.claude.json}.
      */
     Map<String, String> setEnv(ForkTurn turn, Environment env) {
-        Map<String, String> set = new HashMap<>();
+        Map<String, String> set = new HashMap<>(marks);
         if (!turn.configDir().isEmpty() && !isDefaultConfigDir(turn.configDir(), env)) {
             set.put("CLAUDE_CONFIG_DIR", turn.configDir());
         }

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 public final class ForkProcesses {
     /** Set in a warm fork's environment to its thread key. */
     public static final String THREAD_VARIABLE = "AGENT_TUNNEL_THREAD";
+    /** Set in the environment of every fork a daemon starts, to that daemon's state file. */
+    public static final String DAEMON_VARIABLE = "AGENT_TUNNEL_DAEMON";
 
     private ForkProcesses() {
     }
@@ -33,6 +35,19 @@ public final class ForkProcesses {
         Set<String> keys = new TreeSet<>();
         all().forEach(p -> threadOf(p).ifPresent(keys::add));
         return keys;
+    }
+
+    /**
+     * Kills the forks a daemon on {@code statePath} started (with everything they started): at start-up they are left
+     * over from a daemon that died (one daemon per state file), and would finish turns nobody sees. Returns how many.
+     */
+    public static int stopLeftovers(String statePath) {
+        List<ProcessHandle> found = all().filter(p -> variable(p, DAEMON_VARIABLE).map(statePath::equals).orElse(false)).toList();
+        for (ProcessHandle process : found) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        return found.size();
     }
 
     /** Kills the warm claudes of {@code threadKey} with everything they started; returns how many there were. */
@@ -52,9 +67,13 @@ public final class ForkProcesses {
 
     /** The thread key in a process's environment; empty for processes of others, or without it. */
     static Optional<String> threadOf(ProcessHandle process) {
+        return variable(process, THREAD_VARIABLE);
+    }
+
+    private static Optional<String> variable(ProcessHandle process, String name) {
         try {
             byte[] environ = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "environ"));
-            String prefix = THREAD_VARIABLE + "=";
+            String prefix = name + "=";
             for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
                 if (entry.startsWith(prefix)) {
                     return Optional.of(entry.substring(prefix.length()));
