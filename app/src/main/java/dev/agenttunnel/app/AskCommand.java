@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "ask", mixinStandardHelpOptions = true,
         description = {"Ask a published session a question from this terminal, through a private fork of it.",
-            "The answer goes to stdout (at a terminal without control sequences; piped, as the model wrote it);",
-            "[fork=<id> new|follow-up] goes to stderr.",
+            "The answer goes to stdout (at a terminal without control sequences; piped, as the model wrote it), "
+                + "and [fork=<id> new|follow-up] to stderr.",
             "The fork always runs headless (claude -p per question), whatever [tunnel] backend says."})
 final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUESTION", description = "The question (quote it).")

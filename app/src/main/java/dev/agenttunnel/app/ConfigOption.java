@@ -15,7 +15,7 @@ public final class ConfigOption {
     private CommandSpec mixee;
 
     @Option(names = "--config", paramLabel = "PATH",
-            description = {"Config file (before or after the command).", "Default: ~/.config/agent-tunnel/config.toml"})
+            description = {"Config file, before or after the command.", "Default: ~/.config/agent-tunnel/config.toml."})
     private String path;
 
     /** The {@code --config} given after this command's name, else the one given before it (to the command group). */
