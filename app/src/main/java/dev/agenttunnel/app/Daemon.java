@@ -11,6 +11,7 @@ import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.store.ServeLock;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.discord.DiscordConnection;
 import dev.agenttunnel.headless.HeadlessFork;
@@ -36,7 +37,44 @@ final class Daemon {
         this.bridge = bridge;
     }
 
-    static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException {
+    /**
+     * Starts the daemon, after taking its state folder's {@link ServeLock}; a {@link CommandFailure} says why it cannot
+     * (another serve holds that folder).
+     */
+    static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException, CommandFailure {
+        ServeLock lock = lock(settings);
+        try {
+            return start(settings, env, token, lock);
+        } catch (java.io.IOException | CommandFailure | RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** This state folder's lock; a daemon killed without stopping left its own, which is free and taken over. */
+    private static ServeLock lock(Settings settings) throws java.io.IOException, CommandFailure {
+        java.nio.file.Path stateDir = settings.tunnel().stateDir();
+        return switch (ServeLock.tryAcquire(stateDir, ServeLock.Holder.thisProcess())) {
+            case ServeLock.Acquired acquired -> {
+                acquired.previous().ifPresent(dead -> LOG.warn("The serve before this one (pid {}, since {}) did not stop cleanly; "
+                        + "taking over its state in {}", dead.pid(), when(dead.since()), stateDir));
+                yield acquired.lock();
+            }
+            case ServeLock.Held held -> throw new CommandFailure(ExitCodes.ALREADY_RUNNING, "Another agent-tunnel serve is already "
+                    + "running on the state in " + stateDir + held.holder().map(h -> " (pid " + h.pid() + ", since " + when(h.since()) + ")")
+                            .orElse(" (it is starting up right now)")
+                    + ". Two daemons on one state would answer every question twice, so this one does not start. Stop the other "
+                    + held.holder().map(h -> "(kill " + h.pid() + ") ").orElse("") + "first, or give this one its own state_path under [tunnel].");
+        };
+    }
+
+    static String when(java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z")
+                .format(instant.atZone(java.time.ZoneId.systemDefault()));
+    }
+
+    private static Daemon start(Settings settings, Environment env, String token, ServeLock lock)
+            throws java.io.IOException, CommandFailure {
         ThreadStore store = new ThreadStore(settings.tunnel().statePath());
         store.moveAsideIfCorrupt().ifPresent(aside -> LOG.warn(
                 "{} was not valid JSON; kept it as {} and started with no thread bindings (open threads need their handle again)",
@@ -65,6 +103,11 @@ final class Daemon {
             tmux.close();
             connection.close();
             blockingIo.shutdownNow();
+            try {
+                lock.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("Could not remove {}: {}", lock.path(), e.getMessage());
+            }
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         relay.connect(bridge.gateway());
