@@ -32,14 +32,27 @@ final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger("agent-tunnel");
 
     private final Bridge.Running bridge;
+    private final DiscordConnection connection;
 
-    private Daemon(Bridge.Running bridge) {
+    private Daemon(Bridge.Running bridge, DiscordConnection connection) {
         this.bridge = bridge;
+        this.connection = connection;
+    }
+
+    /** The bot's name in Discord. */
+    String botName() {
+        return connection.botName();
+    }
+
+    /** A channel's name as the bot sees it ({@code #name}); empty when the bot cannot see it. */
+    java.util.Optional<String> channelName(long channelId) {
+        return connection.channelName(channelId);
     }
 
     /**
      * Starts the daemon, after taking its state folder's {@link ServeLock}; a {@link CommandFailure} says why it cannot
-     * (another serve holds that folder).
+     * (another serve holds that folder, claude is missing). A {@link dev.agenttunnel.discord.DiscordStartException} says
+     * why Discord cannot be used; nothing is left open then.
      */
     static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException, CommandFailure {
         ServeLock lock = lock(settings);
@@ -75,6 +88,14 @@ final class Daemon {
 
     private static Daemon start(Settings settings, Environment env, String token, ServeLock lock)
             throws java.io.IOException, CommandFailure {
+        // Every question needs claude: better no daemon than one that answers each of them with install advice.
+        String claude = settings.claude().binary();
+        if (dev.agenttunnel.core.files.Executables.find(claude, env).isEmpty()) {
+            throw new CommandFailure(ExitCodes.CLAUDE_FAILED, "claude (" + claude + ") was not found"
+                    + (claude.contains("/") ? "" : " on PATH") + ", and serve needs it to answer every question, so it does not "
+                    + "start. Install Claude Code (npm install -g @anthropic-ai/claude-code), or set binary under [claude] in "
+                    + settings.configFile() + " to its full path.");
+        }
         ThreadStore store = new ThreadStore(settings.tunnel().statePath());
         store.moveAsideIfCorrupt().ifPresent(aside -> LOG.warn(
                 "{} was not valid JSON; kept it as {} and started with no thread bindings (open threads need their handle again)",
@@ -86,7 +107,8 @@ final class Daemon {
         EventRelay relay = new EventRelay();
         DiscordConnection connection;
         try {
-            connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
+            connection = quietWhileLoggingIn(() -> DiscordConnection.start(token, settings.discord().restUrl(),
+                    settings.discord().gatewayUrl(), relay));
         } catch (RuntimeException e) {
             tmux.close();
             throw e;
@@ -112,7 +134,24 @@ final class Daemon {
         });
         relay.connect(bridge.gateway());
         LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
-        return new Daemon(bridge);
+        return new Daemon(bridge, connection);
+    }
+
+    /**
+     * JDA logs its own errors while it logs in (a refused connection, a closed gateway), beside the failure it then
+     * reports to us; serve reports a failed start once, as one paragraph, so JDA's log is off until it is ready.
+     */
+    private static <T> T quietWhileLoggingIn(java.util.function.Supplier<T> login) {
+        if (!(LoggerFactory.getLogger("net.dv8tion.jda") instanceof ch.qos.logback.classic.Logger jda)) {
+            return login.get();
+        }
+        ch.qos.logback.classic.Level level = jda.getLevel();
+        jda.setLevel(ch.qos.logback.classic.Level.OFF);
+        try {
+            return login.get();
+        } finally {
+            jda.setLevel(level);
+        }
     }
 
     /** The token's variable, and the launcher's notes on how it handed the token over. */

@@ -48,7 +48,10 @@ final class DoctorCommand implements Callable<Integer> {
         checkHook();
         Optional<String> token = DiscordToken.resolve(settings.discord(), ctx.env());
         check(token.isPresent(), "Discord token (" + settings.discord().tokenEnv() + " or token_file) — needed by serve",
-                "set " + settings.discord().tokenEnv() + " or token_file under [discord]");
+                DiscordToken.fileProblem(settings.discord(), ctx.env())
+                        .map(problem -> "token_file " + ctx.env().resolve(settings.discord().tokenFile()) + " " + problem
+                                + "; put the bot's token in it, or set " + settings.discord().tokenEnv())
+                        .orElse("set " + settings.discord().tokenEnv() + " or token_file under [discord]"));
         boolean listens = !settings.discord().channelIds().isEmpty() || settings.discord().respondToDms();
         check(listens, "Watched channel(s): " + (settings.discord().channelIds().isEmpty() ? "none set" : settings.discord().channelIds())
                 + (settings.discord().respondToDms() ? " + DMs" : ""), "set channel_ids under [discord] (or respond_to_dms = true)");

@@ -47,7 +47,7 @@ class ServeBlackBoxIT {
                 }
                 String output = Files.readString(log);
                 assertTrue(stopped, "serve did not stop within 15 s of SIGTERM\n" + output);
-                assertTrue(output.contains("agent-tunnel: backend=headless"), output);
+                assertTrue(output.contains("agent-tunnel: connected to Discord as " + w.discord.botName() + "; watching #ask-the-experts"), output);
             }
         }
     }
