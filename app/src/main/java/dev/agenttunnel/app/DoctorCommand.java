@@ -101,8 +101,15 @@ final class DoctorCommand implements Callable<Integer> {
     private void checkRegistry(Settings settings) {
         Registry registry = new Registry(settings.tunnel().registryPath());
         try {
-            int live = registry.active().size();
-            check(true, "Registry " + registry.path() + ": " + live + " live handle(s)", "");
+            java.util.List<dev.agenttunnel.core.registry.RegistryRecord> live = registry.active();
+            check(true, "Registry " + registry.path() + ": " + live.size() + " live handle(s)", "");
+            for (dev.agenttunnel.core.registry.RegistryRecord record : live) {
+                dev.agenttunnel.core.registry.SessionTranscripts.gone(record).ifPresent(transcript -> check(false,
+                        "Handle '" + record.handle() + "': the transcript of its session " + record.sessionId() + " is gone ("
+                                + transcript + " was deleted or moved)",
+                        "no fork of it can start; revoke it (agent-tunnel revoke " + record.handle()
+                                + ") or >share a live session under that name"));
+            }
         } catch (IOException e) {
             check(false, "Registry " + registry.path(), e.getMessage());
         }
