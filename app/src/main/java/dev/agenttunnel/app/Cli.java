@@ -23,6 +23,8 @@ public final class Cli {
 
     static CommandLine commandLine(CliContext ctx) {
         CommandLine commandLine = new CommandLine(AgentTunnelCommand.class, new ContextFactory(ctx));
+        // -V / --version, like --config, means the same after a command's name as before it.
+        commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         commandLine.setOut(ctx.out());
         commandLine.setErr(ctx.err());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> report(ctx, e));

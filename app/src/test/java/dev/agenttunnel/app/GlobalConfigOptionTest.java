@@ -81,6 +81,17 @@ class GlobalConfigOptionTest {
     }
 
     @Test
+    void theVersionOptionWorksAfterTheCommandToo() {
+        TunnelWorld.CliResult before = world.cli("--version");
+        assertEquals(0, before.code(), before.describe());
+        assertTrue(before.out().startsWith("agent-tunnel "), before.describe());
+        for (String command : new String[] {"serve", "doctor", "help", "published"}) {
+            TunnelWorld.CliResult after = world.cli(command, "--version");
+            assertEquals(before.out(), after.out(), command + "\n" + after.describe());
+        }
+    }
+
+    @Test
     void aCommandThatReadsNoConfigRefusesIt() {
         TunnelWorld.CliResult r = world.cli("--config", world.config.toString(), "hook", "share");
         assertEquals(ExitCodes.USAGE, r.code(), r.describe());
