@@ -16,6 +16,7 @@ import dev.agenttunnel.core.fork.ForkBackend;
 import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
+import dev.agenttunnel.core.registry.SessionTranscripts;
 import dev.agenttunnel.core.store.ThreadRecord;
 import dev.agenttunnel.core.turn.TurnFolders;
 import java.nio.file.Path;
@@ -519,7 +520,20 @@ public final class Conversation {
                         cut(failed.message(), 200));
                 yield post(abortReason != null ? abortReason : BridgeTexts.failed(failed.message()));
             }
+            case TurnOutcome.SessionGone gone -> onSessionGone(gone);
         };
+    }
+
+    /** The owner hears in the log which session is gone and where its transcript was; the colleague, that it is gone. */
+    private Behavior<Command> onSessionGone(TurnOutcome.SessionGone gone) {
+        String transcript = boundUnder.configDir().isEmpty() ? "its transcript under ~/.claude/projects"
+                : "its transcript " + SessionTranscripts.expected(java.nio.file.Path.of(boundUnder.configDir()), boundUnder.projectDir(),
+                        gone.sessionId());
+        context.getLog().warn("A [{}] {}: {} {} is gone — claude has no conversation with that id ({} was deleted or moved); {}",
+                threadKey, boundUnder.handle(), gone.fork() ? "this thread's fork" : "the published session", gone.sessionId(),
+                transcript, gone.fork() ? "the thread has to start afresh (!done)"
+                        : "no fork of it can start: revoke the handle or >share a live session (agent-tunnel doctor lists it)");
+        return post(abortReason != null ? abortReason : BridgeTexts.sessionGone(gone.fork()));
     }
 
     /** Reads what the turn left in the outbox (blocking, off the dispatcher); a read-only thread has nothing to read. */

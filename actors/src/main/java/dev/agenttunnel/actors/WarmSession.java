@@ -260,6 +260,9 @@ public final class WarmSession {
         switch (outcome) {
             case TurnOutcome.Answered a -> forkId = a.forkSessionId();
             case TurnOutcome.Failed f -> f.forkSessionId().ifPresent(id -> forkId = id);
+            case TurnOutcome.SessionGone g -> {
+                return reply(turn, outcome, false); // nothing to resume: no process is kept for it
+            }
         }
         return reply(turn, outcome, true);
     }
@@ -267,6 +270,10 @@ public final class WarmSession {
     /** claude died while answering: started again once (same fork when it has one), then the turn fails. */
     private Behavior<Command> onEndedMidTurn(Turn turn, String why) {
         session = null;
+        Optional<String> gone = dev.agenttunnel.core.registry.SessionTranscripts.missingSession(why);
+        if (gone.isPresent()) { // claude had no such session: starting it again cannot help
+            return reply(turn, new TurnOutcome.SessionGone(gone.get(), !launchedAs.forkSession(), Duration.ZERO), false);
+        }
         if (turn.retried()) {
             return reply(turn, new TurnOutcome.Failed("claude stopped before it answered (" + why + ").", Optional.ofNullable(forkId),
                     Duration.ZERO), false);

@@ -9,6 +9,7 @@ import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
 import dev.agenttunnel.core.registry.Registry;
 import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.core.registry.SessionTranscripts;
 import dev.agenttunnel.core.store.ThreadRecord;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.core.turn.TurnPreparer;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "ask", mixinStandardHelpOptions = true,
         description = {"Ask a published session a question from this terminal, through a private fork of it.",
-            "The answer goes to stdout (at a terminal without control sequences; piped, as the model wrote it);",
-            "[fork=<id> new|follow-up] goes to stderr.",
+            "The answer goes to stdout (at a terminal without control sequences; piped, as the model wrote it), "
+                + "and [fork=<id> new|follow-up] to stderr.",
             "The fork always runs headless (claude -p per question), whatever [tunnel] backend says."})
 final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUESTION", description = "The question (quote it).")
@@ -90,7 +91,22 @@ final class AskCommand implements Callable<Integer> {
                 yield ExitCodes.OK;
             }
             case TurnOutcome.Failed failed -> throw new CommandFailure(ExitCodes.CLAUDE_FAILED, failed.message());
+            case TurnOutcome.SessionGone gone -> throw new CommandFailure(ExitCodes.CLAUDE_FAILED, gone(gone, record, settings));
         };
+    }
+
+    /** For the owner, at this machine: which session is gone, where its transcript was, and what to do. */
+    private String gone(TurnOutcome.SessionGone gone, ThreadRecord record, Settings settings) {
+        java.nio.file.Path configDir = !record.configDir().isEmpty() ? ctx.env().resolve(record.configDir())
+                : settings.tunnel().claudeHome().orElseGet(ctx.env()::defaultClaudeConfigDir);
+        String where = "its transcript " + SessionTranscripts.expected(configDir, record.projectDir(), gone.sessionId())
+                + " was deleted or moved";
+        return gone.fork()
+                ? "This thread's fork " + gone.sessionId() + " is gone: claude has no conversation with that id (" + where
+                        + "). Forget the thread (agent-tunnel forget --thread cli:" + thread + ") and ask again to start a new fork."
+                : "The published session " + gone.sessionId() + " (handle '" + record.handle() + "') is gone: claude has no "
+                        + "conversation with that id (" + where + "), so no fork of it can start. Revoke the handle (agent-tunnel "
+                        + "revoke " + record.handle() + "), or >share a live session under it.";
     }
 
     private ThreadRecord binding(Settings settings, Registry registry, ThreadStore store, String key)

@@ -12,6 +12,7 @@ import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.store.ServeLock;
 import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.discord.DiscordConnection;
 import dev.agenttunnel.core.fork.ForkProcesses;
@@ -35,12 +36,70 @@ final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger("agent-tunnel");
 
     private final Bridge.Running bridge;
+    private final DiscordConnection connection;
 
-    private Daemon(Bridge.Running bridge) {
+    private Daemon(Bridge.Running bridge, DiscordConnection connection) {
         this.bridge = bridge;
+        this.connection = connection;
     }
 
-    static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException {
+    /** The bot's name in Discord. */
+    String botName() {
+        return connection.botName();
+    }
+
+    /** A channel's name as the bot sees it ({@code #name}); empty when the bot cannot see it. */
+    java.util.Optional<String> channelName(long channelId) {
+        return connection.channelName(channelId);
+    }
+
+    /**
+     * Starts the daemon, after taking its state folder's {@link ServeLock}; a {@link CommandFailure} says why it cannot
+     * (another serve holds that folder, claude is missing). A {@link dev.agenttunnel.discord.DiscordStartException} says
+     * why Discord cannot be used; nothing is left open then.
+     */
+    static Daemon start(Settings settings, Environment env, String token) throws java.io.IOException, CommandFailure {
+        ServeLock lock = lock(settings);
+        try {
+            return start(settings, env, token, lock);
+        } catch (java.io.IOException | CommandFailure | RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** This state folder's lock; a daemon killed without stopping left its own, which is free and taken over. */
+    private static ServeLock lock(Settings settings) throws java.io.IOException, CommandFailure {
+        java.nio.file.Path stateDir = settings.tunnel().stateDir();
+        return switch (ServeLock.tryAcquire(stateDir, ServeLock.Holder.thisProcess())) {
+            case ServeLock.Acquired acquired -> {
+                acquired.previous().ifPresent(dead -> LOG.warn("The serve before this one (pid {}, since {}) did not stop cleanly; "
+                        + "taking over its state in {}", dead.pid(), when(dead.since()), stateDir));
+                yield acquired.lock();
+            }
+            case ServeLock.Held held -> throw new CommandFailure(ExitCodes.ALREADY_RUNNING, "Another agent-tunnel serve is already "
+                    + "running on the state in " + stateDir + held.holder().map(h -> " (pid " + h.pid() + ", since " + when(h.since()) + ")")
+                            .orElse(" (it is starting up right now)")
+                    + ". Two daemons on one state would answer every question twice, so this one does not start. Stop the other "
+                    + held.holder().map(h -> "(kill " + h.pid() + ") ").orElse("") + "first, or give this one its own state_path under [tunnel].");
+        };
+    }
+
+    static String when(java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z")
+                .format(instant.atZone(java.time.ZoneId.systemDefault()));
+    }
+
+    private static Daemon start(Settings settings, Environment env, String token, ServeLock lock)
+            throws java.io.IOException, CommandFailure {
+        // Every question needs claude: better no daemon than one that answers each of them with install advice.
+        String claude = settings.claude().binary();
+        if (dev.agenttunnel.core.files.Executables.find(claude, env).isEmpty()) {
+            throw new CommandFailure(ExitCodes.CLAUDE_FAILED, "claude (" + claude + ") was not found"
+                    + (claude.contains("/") ? "" : " on PATH") + ", and serve needs it to answer every question, so it does not "
+                    + "start. Install Claude Code (npm install -g @anthropic-ai/claude-code), or set binary under [claude] in "
+                    + settings.configFile() + " to its full path.");
+        }
         ThreadStore store = new ThreadStore(settings.tunnel().statePath());
         String statePath = settings.tunnel().statePath().toString();
         int leftovers = ForkProcesses.stopLeftovers(statePath);
@@ -60,7 +119,8 @@ final class Daemon {
         EventRelay relay = new EventRelay();
         DiscordConnection connection;
         try {
-            connection = DiscordConnection.start(token, settings.discord().restUrl(), settings.discord().gatewayUrl(), relay);
+            connection = quietWhileLoggingIn(() -> DiscordConnection.start(token, settings.discord().restUrl(),
+                    settings.discord().gatewayUrl(), relay));
         } catch (RuntimeException e) {
             tmux.close();
             throw e;
@@ -78,6 +138,11 @@ final class Daemon {
             connection.close();
             blockingIo.shutdownNow();
             journal.close();
+            try {
+                lock.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("Could not remove {}: {}", lock.path(), e.getMessage());
+            }
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         relay.connect(bridge.gateway());
@@ -86,7 +151,24 @@ final class Daemon {
             bridge.replay(owed);
         }
         LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
-        return new Daemon(bridge);
+        return new Daemon(bridge, connection);
+    }
+
+    /**
+     * JDA logs its own errors while it logs in (a refused connection, a closed gateway), beside the failure it then
+     * reports to us; serve reports a failed start once, as one paragraph, so JDA's log is off until it is ready.
+     */
+    private static <T> T quietWhileLoggingIn(java.util.function.Supplier<T> login) {
+        if (!(LoggerFactory.getLogger("net.dv8tion.jda") instanceof ch.qos.logback.classic.Logger jda)) {
+            return login.get();
+        }
+        ch.qos.logback.classic.Level level = jda.getLevel();
+        jda.setLevel(ch.qos.logback.classic.Level.OFF);
+        try {
+            return login.get();
+        } finally {
+            jda.setLevel(level);
+        }
     }
 
     /** The token's variable, and the launcher's notes on how it handed the token over. */

@@ -1,5 +1,6 @@
 package dev.agenttunnel.app;
 
+import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.config.Backend;
 import dev.agenttunnel.core.config.ConfigError;
 import dev.agenttunnel.core.config.ConfigLoader;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +45,16 @@ final class DoctorCommand implements Callable<Integer> {
             return finish();
         }
         checkClaude(settings);
+        checkLogin(settings);
         checkRegistry(settings);
         checkState(settings);
         checkHook();
         Optional<String> token = DiscordToken.resolve(settings.discord(), ctx.env());
         check(token.isPresent(), "Discord token (" + settings.discord().tokenEnv() + " or token_file) — needed by serve",
-                "set " + settings.discord().tokenEnv() + " or token_file under [discord]");
+                DiscordToken.fileProblem(settings.discord(), ctx.env())
+                        .map(problem -> "token_file " + ctx.env().resolve(settings.discord().tokenFile()) + " " + problem
+                                + "; put the bot's token in it, or set " + settings.discord().tokenEnv())
+                        .orElse("set " + settings.discord().tokenEnv() + " or token_file under [discord]"));
         boolean listens = !settings.discord().channelIds().isEmpty() || settings.discord().respondToDms();
         check(listens, "Watched channel(s): " + (settings.discord().channelIds().isEmpty() ? "none set" : settings.discord().channelIds())
                 + (settings.discord().respondToDms() ? " + DMs" : ""), "set channel_ids under [discord] (or respond_to_dms = true)");
@@ -97,11 +103,68 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Forks run on the owner's claude login, and {@code unset_api_key = true} (the default) takes ANTHROPIC_API_KEY and
+     * ANTHROPIC_AUTH_TOKEN from them: an owner who logs claude in with an API key only gets "Not logged in" from every
+     * fork. The heuristic: such a key here, unset_api_key on, no CLAUDE_CODE_OAUTH_TOKEN (which forks keep), and no
+     * {@code .credentials.json} (where claude keeps a subscription login on Linux; macOS keeps it in the Keychain, where
+     * we cannot look) in a config dir the forks use.
+     */
+    private void checkLogin(Settings settings) {
+        List<String> keys = ClaudeCommand.API_KEY_VARIABLES.stream().filter(v -> ctx.env().get(v).filter(s -> !s.isBlank()).isPresent()).toList();
+        boolean oauthToken = ctx.env().get("CLAUDE_CODE_OAUTH_TOKEN").filter(s -> !s.isBlank()).isPresent();
+        List<Path> withoutLogin = forkConfigDirs(settings).stream().filter(dir -> !Files.exists(dir.resolve(".credentials.json"))).toList();
+        boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
+        String label = "Claude login for forks: ";
+        if (!keys.isEmpty() && !settings.claude().unsetApiKey()) {
+            check(true, label + String.join(" / ", keys) + " from the environment (unset_api_key = false)", "");
+        } else if (oauthToken || withoutLogin.isEmpty()) {
+            check(true, label + (oauthToken ? "CLAUDE_CODE_OAUTH_TOKEN" : "your subscription login (.credentials.json)"), "");
+        } else if (mac) {
+            ctx.out().println("  • " + label + "your subscription login, which macOS keeps in the Keychain (not checked)"
+                    + (keys.isEmpty() ? "" : "; unset_api_key = true keeps " + String.join(" / ", keys) + " from forks"));
+        } else if (!keys.isEmpty()) {
+            check(false, label + String.join(" / ", keys) + " is set, but unset_api_key = true (under [claude]) takes it from every "
+                    + "fork, and " + String.join(", ", withoutLogin.stream().map(Path::toString).toList()) + " holds no subscription "
+                    + "login (.credentials.json), so forks would fail \"Not logged in · Please run /login\"",
+                    "set unset_api_key = false under [claude] in " + settings.configFile() + " to let forks use the key, or log "
+                            + "claude in with a Claude subscription (run claude, then /login)");
+        } else {
+            ctx.out().println("  • " + label + "no subscription login found (no .credentials.json in "
+                    + String.join(", ", withoutLogin.stream().map(Path::toString).toList()) + ") and no API key here; if forks "
+                    + "say \"Not logged in\", run claude and /login");
+        }
+    }
+
+    /** The config dirs forks run under: each live handle's session's, or claude's default for a session that names none. */
+    private List<Path> forkConfigDirs(Settings settings) {
+        Path fallback = ctx.env().get("CLAUDE_CONFIG_DIR").filter(s -> !s.isBlank()).map(ctx.env()::resolve)
+                .orElseGet(ctx.env()::defaultClaudeConfigDir);
+        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        try {
+            new Registry(settings.tunnel().registryPath()).active()
+                    .forEach(r -> dirs.add(r.configDir().isEmpty() ? fallback : ctx.env().resolve(r.configDir())));
+        } catch (IOException e) {
+            // checkRegistry reports an unreadable registry; the default dir is still worth a look
+        }
+        if (dirs.isEmpty()) {
+            dirs.add(fallback);
+        }
+        return List.copyOf(dirs);
+    }
+
     private void checkRegistry(Settings settings) {
         Registry registry = new Registry(settings.tunnel().registryPath());
         try {
-            int live = registry.active().size();
-            check(true, "Registry " + registry.path() + ": " + live + " live handle(s)", "");
+            java.util.List<dev.agenttunnel.core.registry.RegistryRecord> live = registry.active();
+            check(true, "Registry " + registry.path() + ": " + live.size() + " live handle(s)", "");
+            for (dev.agenttunnel.core.registry.RegistryRecord record : live) {
+                dev.agenttunnel.core.registry.SessionTranscripts.gone(record).ifPresent(transcript -> check(false,
+                        "Handle '" + record.handle() + "': the transcript of its session " + record.sessionId() + " is gone ("
+                                + transcript + " was deleted or moved)",
+                        "no fork of it can start; revoke it (agent-tunnel revoke " + record.handle()
+                                + ") or >share a live session under that name"));
+            }
         } catch (IOException e) {
             check(false, "Registry " + registry.path(), e.getMessage());
         }

@@ -12,6 +12,10 @@ public final class ExitCodes {
     public static final int BAD_FILE = 3;
     /** claude failed: missing, crashed, reported an error, or timed out. */
     public static final int CLAUDE_FAILED = 4;
+    /** serve cannot use Discord: the token was rejected, Discord is unreachable, or the bot lacks an intent it needs. */
+    public static final int DISCORD_FAILED = 5;
+    /** Another serve already runs on the same state folder. */
+    public static final int ALREADY_RUNNING = 6;
     /** Interrupted (Ctrl-C). */
     public static final int INTERRUPTED = 130;
 

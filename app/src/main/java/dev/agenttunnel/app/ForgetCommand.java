@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
         description = {"Forget conversations: the next question in them starts a new fork.",
-            "Needs exactly one of --thread KEY, --handle H or --all. Also closes the threads' tmux windows and deletes",
-            "their uploads and outboxes."})
+            "Needs exactly one of --thread KEY, --handle H or --all. Also closes the threads' tmux windows and deletes "
+                + "their uploads and outboxes."})
 final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--thread", paramLabel = "KEY", description = "One thread, by key as `agent-tunnel status` shows it (such as cli:local-test).")
     String thread;

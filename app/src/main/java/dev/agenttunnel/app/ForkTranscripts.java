@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * Reads a fork's transcript (read only) to tell how much conversation it holds: the number of entries with
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
  * dir is the thread's own, else {@code [tunnel] claude_home}, else {@code ~/.claude}.
  */
 final class ForkTranscripts {
-    private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^A-Za-z0-9]");
 
     private ForkTranscripts() {
     }
@@ -50,7 +48,7 @@ final class ForkTranscripts {
 
     /** The folder name claude gives a project's transcripts. */
     static String encode(String projectDir) {
-        return NOT_ALPHANUMERIC.matcher(projectDir).replaceAll("-");
+        return dev.agenttunnel.core.registry.SessionTranscripts.folderName(projectDir);
     }
 
     /** The number of user turns in a transcript; empty when it cannot be read (missing, unreadable). */

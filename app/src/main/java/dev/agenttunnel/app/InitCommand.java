@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code agent-tunnel init}: writes a commented sample config whose values are the defaults. */
 @Command(name = "init", mixinStandardHelpOptions = true, description = "Write a commented sample config.toml.")
 final class InitCommand implements Callable<Integer> {
-    @Option(names = "--path", paramLabel = "P", description = "Where to write it (default: --config, else ~/.config/agent-tunnel/config.toml).")
+    @Option(names = "--path", paramLabel = "P", description = "Where to write it (default: the --config file, else the default config file).")
     String path;
 
     @Option(names = "--force", description = "Overwrite an existing file.")

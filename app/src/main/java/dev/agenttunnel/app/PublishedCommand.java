@@ -2,6 +2,7 @@ package dev.agenttunnel.app;
 
 import dev.agenttunnel.core.registry.Registry;
 import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.core.registry.SessionTranscripts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +29,8 @@ final class PublishedCommand implements Callable<Integer> {
             ctx.out().println("No live handles. Type >share inside a Claude Code session to publish it.");
             return ExitCodes.OK;
         }
-        live.forEach(r -> ctx.out().println(line(r)));
+        live.forEach(r -> ctx.out().println(line(r) + SessionTranscripts.gone(r)
+                .map(t -> "  ⚠️ transcript gone (" + t + "): no fork can start; revoke it or >share a live session").orElse("")));
         return ExitCodes.OK;
     }
 

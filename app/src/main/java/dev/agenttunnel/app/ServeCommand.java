@@ -5,6 +5,9 @@ import dev.agenttunnel.core.config.DiscordSettings;
 import dev.agenttunnel.core.config.DiscordToken;
 import dev.agenttunnel.core.config.Settings;
 import dev.agenttunnel.core.config.TunnelSettings;
+import dev.agenttunnel.core.registry.Registry;
+import dev.agenttunnel.core.registry.RegistryRecord;
+import dev.agenttunnel.discord.DiscordStartException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -43,21 +46,30 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = withOverrides(ctx.settings(config));
         DiscordSettings discord = settings.discord();
-        String token = token(discord);
+        Token token = token(settings);
         if (discord.channelIds().isEmpty() && !discord.respondToDms()) {
             throw new CommandFailure(ExitCodes.REFUSED, "No channels to watch: set channel_ids under [discord] (or pass --channel ID), "
                     + "otherwise the bot would never answer.");
         }
-        ctx.out().println("agent-tunnel: backend=" + settings.tunnel().backend() + " registry=" + settings.tunnel().registryPath()
-                + " channels=" + discord.channelIds());
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(settings, ctx.env(), token.value());
+        } catch (DiscordStartException e) {
+            throw new CommandFailure(ExitCodes.DISCORD_FAILED, discordFailure(e, token, settings));
+        }
+        ctx.out().println(connected(daemon, settings));
         ctx.out().flush();
-
-        Daemon.start(settings, ctx.env(), token).awaitTermination();
+        daemon.awaitTermination();
         return ExitCodes.OK;
     }
 
+    /** The bot token and where it came from, in the words of the config ({@code $NAME}, {@code token_file PATH}). */
+    private record Token(String value, String source) {
+    }
+
     /** The launcher's pipe first (it takes the token out of this process's environment), else token_env / token_file. */
-    private String token(DiscordSettings discord) throws CommandFailure {
+    private Token token(Settings settings) throws CommandFailure {
+        DiscordSettings discord = settings.discord();
         Optional<String> handedOver;
         try {
             handedOver = DiscordToken.handedOver(discord, ctx.env());
@@ -65,15 +77,59 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandFailure(ExitCodes.REFUSED, e.getMessage());
         }
         if (handedOver.isPresent()) {
-            return handedOver.get();
+            return new Token(handedOver.get(), "$" + discord.tokenEnv());
         }
         if (ctx.env().get(discord.tokenEnv()).isPresent()) {
             ctx.err().println("agent-tunnel: warning: the bot token is in this process's environment (" + discord.tokenEnv()
                     + "), where a fork with Bash could read it; start serve with the agent-tunnel launcher, which hands it over "
                     + "on a pipe, or use token_file.");
         }
-        return DiscordToken.resolve(discord, ctx.env()).orElseThrow(() -> new CommandFailure(ExitCodes.REFUSED,
-                "No Discord token found (set " + discord.tokenEnv() + " or discord.token_file in the config)."));
+        Optional<String> token = DiscordToken.resolve(discord, ctx.env());
+        boolean fromEnv = ctx.env().get(discord.tokenEnv()).map(String::strip).filter(t -> !t.isEmpty()).isPresent();
+        if (token.isPresent()) {
+            return new Token(token.get(), fromEnv ? "$" + discord.tokenEnv() : "token_file " + ctx.env().resolve(discord.tokenFile()));
+        }
+        Optional<String> fileProblem = DiscordToken.fileProblem(discord, ctx.env());
+        if (fileProblem.isPresent()) {
+            throw new CommandFailure(ExitCodes.BAD_FILE, "The bot token file " + ctx.env().resolve(discord.tokenFile())
+                    + " (token_file under [discord] in " + settings.configFile() + ") " + fileProblem.get() + ", and "
+                    + discord.tokenEnv() + " is not set either. Put the bot's token in that file, or set " + discord.tokenEnv() + ".");
+        }
+        throw new CommandFailure(ExitCodes.REFUSED,
+                "No Discord token found (set " + discord.tokenEnv() + " or discord.token_file in the config).");
+    }
+
+    /** Why serve could not use Discord, and what to do about it, as one paragraph. */
+    private static String discordFailure(DiscordStartException e, Token token, Settings settings) {
+        DiscordSettings discord = settings.discord();
+        String again = ", then start serve again.";
+        return switch (e.reason()) {
+            case TOKEN_REJECTED -> "Discord rejected the bot token (from " + token.source() + "). Copy the bot's current token "
+                    + "from the Discord Developer Portal (your application → Bot → Reset Token) into " + token.source() + again;
+            case UNREACHABLE -> "Cannot reach Discord at " + discord.restUrl() + " (" + e.getMessage() + "). Check this machine's network connection (and rest_url / gateway_url under [discord] in "
+                    + settings.configFile() + ", if you set them)" + again;
+            case INTENT_DISALLOWED -> "Discord refused the bot's Message Content intent (gateway close code 4014); without it "
+                    + "the bot would see every message empty. Turn on \"Message Content Intent\" in the Discord Developer Portal "
+                    + "(your application → Bot → Privileged Gateway Intents)" + again;
+            case NOT_READY -> "Discord did not get ready: " + e.getMessage() + ". Check this machine's network connection (and "
+                    + "gateway_url under [discord] in " + settings.configFile() + ", if you set it)" + again;
+            case OTHER -> "Cannot start the Discord bot: " + e.getMessage() + ".";
+        };
+    }
+
+    /** The line serve prints once it is connected: who it is, where it listens, what it answers for. */
+    private static String connected(Daemon daemon, Settings settings) throws IOException {
+        DiscordSettings discord = settings.discord();
+        List<String> watched = new java.util.ArrayList<>(discord.channelIds().stream()
+                .map(id -> daemon.channelName(id).map(name -> name + " (" + id + ")").orElse(id + " (a channel the bot cannot see)"))
+                .toList());
+        if (discord.respondToDms()) {
+            watched.add("direct messages");
+        }
+        List<String> handles = new Registry(settings.tunnel().registryPath()).active().stream().map(RegistryRecord::handle).toList();
+        return "agent-tunnel: connected to Discord as " + daemon.botName() + "; watching " + String.join(", ", watched)
+                + "; live handles: " + (handles.isEmpty() ? "none yet (type >share in a Claude Code session)" : String.join(", ", handles))
+                + "; backend=" + settings.tunnel().backend() + ", registry=" + settings.tunnel().registryPath();
     }
 
     private Settings withOverrides(Settings s) throws CommandFailure {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Mixin;
 /** {@code agent-tunnel status}: every bound conversation, least recently used first. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"List every conversation thread and its fork, least recently used first.",
-            "Each line: <thread key>: handle, fork (pending until the first answer), backend, asker, idle minutes,",
-            "and for tmux threads their window on the private server (live, or closed: the next question reopens it)."})
+            "Each line: <thread key>: handle, fork (pending until the first answer), backend, asker, idle minutes, "
+                + "and for tmux threads their window on the private server (live, or closed: the next question reopens it)."})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

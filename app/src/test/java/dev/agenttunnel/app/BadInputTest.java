@@ -82,6 +82,7 @@ class BadInputTest {
         assertEquals(0, world.cli("published", "--config", target.toString()).code());
         var defaults = dev.agenttunnel.core.config.ConfigLoader.load(java.util.Optional.empty(), world.environment(world.sandbox.root()));
         var sample = dev.agenttunnel.core.config.ConfigLoader.load(java.util.Optional.of(target.toString()), world.environment(world.sandbox.root()));
+        assertEquals(defaults.tunnel(), sample.tunnel());
         assertEquals(defaults.claude(), sample.claude());
         assertEquals(defaults.limits(), sample.limits());
         assertEquals(defaults.discord(), sample.discord());

@@ -47,14 +47,14 @@ class ServeBlackBoxIT {
                 }
                 String output = Files.readString(log);
                 assertTrue(stopped, "serve did not stop within 15 s of SIGTERM\n" + output);
-                assertTrue(output.contains("agent-tunnel: backend=headless"), output);
+                assertTrue(output.contains("agent-tunnel: connected to Discord as " + w.discord.botName() + "; watching #ask-the-experts"), output);
             }
         }
     }
 
     /**
-     * However the launcher is told the token's variable (the default name, {@code token_env} in the config file,
-     * {@code --token-env NAME}, {@code --token-env=NAME}), the daemon logs in with the token, but the token is
+     * However the launcher is told the token's variable (the default name, {@code token_env} in the config file given
+     * after or before {@code serve}, {@code --token-env NAME}, {@code --token-env=NAME}), the daemon logs in with the token, but the token is
      * nowhere in its environment or command line, where a fork with Bash could read it.
      */
     @Test
@@ -65,6 +65,7 @@ class ServeBlackBoxIT {
             launch(w, "AGENT_TUNNEL_DISCORD_TOKEN", "serve", "--config", w.world.config.toString());
             Files.writeString(w.world.config, config.replace("[discord]\n", "[discord]\ntoken_env = \"AT_CONFIGURED_TOKEN\"  # from the file\n"));
             launch(w, "AT_CONFIGURED_TOKEN", "serve", "--config", w.world.config.toString());
+            launch(w, "AT_CONFIGURED_TOKEN", "--config", w.world.config.toString(), "serve");
             launch(w, "AT_GIVEN_TOKEN", "serve", "--token-env", "AT_GIVEN_TOKEN", "--config", w.world.config.toString());
             launch(w, "AT_GIVEN_TOKEN", "serve", "--config=" + w.world.config, "--token-env=AT_GIVEN_TOKEN");
         }

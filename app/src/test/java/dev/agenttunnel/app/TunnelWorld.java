@@ -116,7 +116,7 @@ final class TunnelWorld implements AutoCloseable {
         return r.json().path("session_id").asText();
     }
 
-    /** Runs {@code agent-tunnel --config <world config> args…} in-process, with no terminal to ask. */
+    /** Runs {@code agent-tunnel args…} in-process with {@code --config <world config>} unless args name one; no terminal to ask. */
     CliResult cli(String... args) {
         return run(java.util.Optional.empty(), args);
     }
@@ -128,7 +128,7 @@ final class TunnelWorld implements AutoCloseable {
 
     private CliResult run(java.util.Optional<java.io.BufferedReader> terminal, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        if (!all.isEmpty() && !all.contains("--config")) {
+        if (!all.isEmpty() && all.stream().noneMatch(a -> a.equals("--config") || a.startsWith("--config="))) {
             all.add(1, "--config");
             all.add(2, config.toString());
         }

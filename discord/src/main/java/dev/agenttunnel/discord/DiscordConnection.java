@@ -60,7 +60,7 @@ public final class DiscordConnection implements AutoCloseable {
             Consumer<ChatEvent> onMessage, Duration readyTimeout) {
         Objects.requireNonNull(onMessage, "onMessage");
         if (token == null || token.isBlank()) {
-            throw new DiscordStartException("no Discord bot token given", null);
+            throw new DiscordStartException(DiscordStartException.Reason.OTHER, "no Discord bot token given", null);
         }
         ReadySignal readySignal = new ReadySignal();
         DirectChannels directChannels = new DirectChannels();
@@ -115,11 +115,16 @@ public final class DiscordConnection implements AutoCloseable {
                     .addEventListeners(listeners)
                     .build();
         } catch (InvalidTokenException e) {
-            throw new DiscordStartException("Discord rejected the bot token (" + restUrl + ")", e);
+            throw new DiscordStartException(DiscordStartException.Reason.TOKEN_REJECTED, "Discord rejected the bot token (" + restUrl + ")", e);
         } catch (IllegalArgumentException e) {
-            throw new DiscordStartException("cannot start the Discord client: " + e.getMessage(), e);
+            throw new DiscordStartException(DiscordStartException.Reason.OTHER, "cannot start the Discord client: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new DiscordStartException("cannot log in to Discord at " + restUrl + ": " + rootCause(e), e);
+            java.util.Optional<String> network = networkFailure(e);
+            if (network.isPresent()) {
+                throw new DiscordStartException(DiscordStartException.Reason.UNREACHABLE, network.get(), e);
+            }
+            throw new DiscordStartException(DiscordStartException.Reason.OTHER, "cannot log in to Discord at " + restUrl + ": "
+                    + rootCause(e), e);
         }
     }
 
@@ -140,15 +145,20 @@ public final class DiscordConnection implements AutoCloseable {
             signal.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             abandon(jda);
-            throw new DiscordStartException("the Discord gateway at " + gatewayUrl + " did not get ready within "
-                    + timeout.toSeconds() + " s", e);
+            throw new DiscordStartException(DiscordStartException.Reason.NOT_READY, "the Discord gateway at " + gatewayUrl
+                    + " did not get ready within " + timeout.toSeconds() + " s", e);
         } catch (ExecutionException e) {
             abandon(jda);
-            throw new DiscordStartException(e.getCause().getMessage() + " (" + gatewayUrl + ")", e.getCause());
+            DiscordStartException.Reason reason = e.getCause() instanceof ReadySignal.GatewayClosed closed ? switch (closed.code()) {
+                case 4004 -> DiscordStartException.Reason.TOKEN_REJECTED;
+                case 4014 -> DiscordStartException.Reason.INTENT_DISALLOWED;
+                default -> DiscordStartException.Reason.OTHER;
+            } : DiscordStartException.Reason.OTHER;
+            throw new DiscordStartException(reason, e.getCause().getMessage() + " (" + gatewayUrl + ")", e.getCause());
         } catch (InterruptedException e) {
             jda.shutdownNow();
             Thread.currentThread().interrupt();
-            throw new DiscordStartException("interrupted while connecting to Discord", e);
+            throw new DiscordStartException(DiscordStartException.Reason.OTHER, "interrupted while connecting to Discord", e);
         }
     }
 
@@ -160,6 +170,34 @@ public final class DiscordConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * What went wrong on the network, when that is why the login failed: the outermost I/O failure in the chain, with the
+     * innermost one's words when they differ ("Failed to connect to /127.0.0.1:9: Connection refused"). JDA hangs a
+     * context exception at the end of the chain, so its root cause says nothing.
+     */
+    private static java.util.Optional<String> networkFailure(Throwable error) {
+        java.io.IOException outer = null;
+        java.io.IOException inner = null;
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.io.IOException io) {
+                outer = outer == null ? io : outer;
+                inner = io;
+            }
+        }
+        if (outer == null) {
+            return java.util.Optional.empty();
+        }
+        String text = String.valueOf(outer.getMessage());
+        String innerText = String.valueOf(inner.getMessage());
+        return java.util.Optional.of(inner == outer || text.contains(innerText) ? text : text + ": " + innerText);
+    }
+
+    /** The bot's name for a channel it can see, as {@code #name}; empty for a channel it cannot see. */
+    public java.util.Optional<String> channelName(long channelId) {
+        return java.util.Optional.ofNullable(jda.getChannelById(net.dv8tion.jda.api.entities.channel.middleman.GuildChannel.class, channelId))
+                .map(c -> "#" + c.getName());
     }
 
     private static String rootCause(Throwable error) {

@@ -23,7 +23,20 @@ final class ReadySignal extends ListenerAdapter {
 
     @Override
     public void onShutdown(ShutdownEvent event) {
-        ready.completeExceptionally(new IllegalStateException(
-                "the Discord gateway closed the connection (close code " + event.getCode() + ")"));
+        ready.completeExceptionally(new GatewayClosed(event.getCode()));
+    }
+
+    /** JDA shut down before it was ready: the gateway closed with {@code code} (4004: token, 4014: intents). */
+    static final class GatewayClosed extends IllegalStateException {
+        private final int code;
+
+        GatewayClosed(int code) {
+            super("the Discord gateway closed the connection (close code " + code + ")");
+            this.code = code;
+        }
+
+        int code() {
+            return code;
+        }
     }
 }

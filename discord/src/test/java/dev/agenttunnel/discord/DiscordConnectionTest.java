@@ -159,12 +159,13 @@ class DiscordConnectionTest {
     void unreachableDiscordFailsStartWithinTheDeadline() {
         DiscordStartException noRest = assertThrows(DiscordStartException.class, () -> DiscordConnection.start(
                 discord.token(), "http://127.0.0.1:9/api/v10/", discord.gatewayUrl(), inbox, WAIT));
-        assertTrue(noRest.getMessage().contains("cannot log in to Discord at http://127.0.0.1:9/api/v10/"),
-                noRest.getMessage());
+        assertEquals(DiscordStartException.Reason.UNREACHABLE, noRest.reason(), noRest.getMessage());
+        assertTrue(noRest.getMessage().contains("Failed to connect to /127.0.0.1:9"), noRest.getMessage());
 
         long started = System.nanoTime();
         DiscordStartException noGateway = assertThrows(DiscordStartException.class, () -> DiscordConnection.start(
                 discord.token(), discord.restUrl(), "ws://127.0.0.1:9/", inbox, Duration.ofSeconds(2)));
+        assertEquals(DiscordStartException.Reason.NOT_READY, noGateway.reason(), noGateway.getMessage());
         assertTrue(noGateway.getMessage().contains("did not get ready within 2 s"), noGateway.getMessage());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(WAIT) < 0);
     }
@@ -173,6 +174,20 @@ class DiscordConnectionTest {
     void refusedTokenFailsStartWithAOneLineReason() {
         DiscordStartException refused = assertThrows(DiscordStartException.class, () -> DiscordConnection.start(
                 "not-the-token", discord.restUrl(), discord.gatewayUrl(), inbox, WAIT));
+        assertEquals(DiscordStartException.Reason.TOKEN_REJECTED, refused.reason(), refused.getMessage());
         assertTrue(refused.getMessage().contains("rejected the bot token"), refused.getMessage());
+    }
+
+    @Test
+    void aMessageContentIntentThatIsOffFailsStartSayingSo() {
+        discord.setMessageContentIntentEnabled(false);
+        try {
+            DiscordStartException refused = assertThrows(DiscordStartException.class, () -> DiscordConnection.start(
+                    discord.token(), discord.restUrl(), discord.gatewayUrl(), inbox, WAIT));
+            assertEquals(DiscordStartException.Reason.INTENT_DISALLOWED, refused.reason(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("close code 4014"), refused.getMessage());
+        } finally {
+            discord.setMessageContentIntentEnabled(true);
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.agenttunnel.core.fork.ForkBackend;
 import dev.agenttunnel.core.fork.RunningTurn;
 import dev.agenttunnel.core.fork.TurnOutcome;
 import dev.agenttunnel.core.fork.TurnRequest;
+import dev.agenttunnel.core.registry.SessionTranscripts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,8 +162,12 @@ public final class HeadlessFork implements ForkBackend {
         private TurnOutcome decide(int exitCode) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             Optional<String> forkId = transcript.sessionId();
+            Optional<String> missing = SessionTranscripts.missingSession(String.join("\n", transcript.errors()) + "\n" + stderr.text());
+            if ((transcript.isError() || exitCode != 0) && missing.isPresent()) {
+                return new TurnOutcome.SessionGone(missing.get(), !request.turn().forkSession(), elapsed);
+            }
             if (transcript.isError()) {
-                String text = transcript.resultText();
+                String text = transcript.resultText().isEmpty() ? String.join("; ", transcript.errors()) : transcript.resultText();
                 return new TurnOutcome.Failed("claude reported an error: "
                         + (text.isEmpty() ? "(no details)" : cut(text, 500)), forkId, elapsed);
             }

@@ -79,6 +79,19 @@ public final class StreamJsonTranscript {
         return lastResult != null && lastResult.path("is_error").asBoolean(false);
     }
 
+    /** The messages of the result's {@code errors} list (claude puts why it could not run there, e.g. a missing session). */
+    public java.util.List<String> errors() {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        if (lastResult != null) {
+            lastResult.path("errors").forEach(e -> {
+                if (e.isTextual() && !e.asText().isBlank()) {
+                    errors.add(e.asText().strip());
+                }
+            });
+        }
+        return errors;
+    }
+
     /** The result text, stripped. */
     public String resultText() {
         return lastResult == null ? "" : lastResult.path("result").asText("").strip();

@@ -173,7 +173,11 @@ public final class WarmClaude implements SessionLauncher {
             costSoFar = total;
             Duration elapsed = Duration.ofNanos(System.nanoTime() - turnStarted);
             Optional<String> forkId = done.sessionId();
-            if (done.isError()) {
+            Optional<String> missing = dev.agenttunnel.core.registry.SessionTranscripts.missingSession(
+                    String.join("\n", done.errors()) + "\n" + done.resultText());
+            if (done.isError() && missing.isPresent()) {
+                events.answered(new TurnOutcome.SessionGone(missing.get(), !launchedAs.forkSession(), elapsed));
+            } else if (done.isError()) {
                 String text = done.resultText();
                 events.answered(new TurnOutcome.Failed("claude reported an error: " + (text.isEmpty() ? "(no details)"
                         : HeadlessFork.cut(text, 500)), forkId, elapsed));

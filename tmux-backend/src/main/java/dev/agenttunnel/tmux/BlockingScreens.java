@@ -45,8 +45,7 @@ final class BlockingScreens {
                     + "so the question was not asked. Run `claude` once as the owner, finish the setup and log in.");
         }
         String bottom = lower(tail(lines, 8));
-        Optional<String> missing = lines.subList(Math.max(0, lines.size() - 8), lines.size()).stream()
-                .filter(line -> lower(line).contains("no conversation found with session id")).findFirst();
+        Optional<String> missing = missingLine(lines);
         if (missing.isPresent()) {
             // claude prints this and exits, but 2.1.328 sometimes hangs in its exit: do not wait for the exit to be seen
             return Optional.of("claude could not find the conversation it should resume (\"" + missing.get().strip()
@@ -57,6 +56,19 @@ final class BlockingScreens {
                     + "Check the network, then ask again.");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The id of the session claude was told to resume, when the screen's bottom says it has no conversation under it
+     * ("No conversation found with session ID: …", printed before it exits): that session's transcript is gone.
+     */
+    static Optional<String> missingSession(String screen) {
+        return missingLine(nonBlankLines(screen)).flatMap(dev.agenttunnel.core.registry.SessionTranscripts::missingSession);
+    }
+
+    private static Optional<String> missingLine(List<String> lines) {
+        return lines.subList(Math.max(0, lines.size() - 8), lines.size()).stream()
+                .filter(line -> lower(line).contains("no conversation found with session id")).findFirst();
     }
 
     /** The last {@code count} non-blank lines of a screen, for messages. */

@@ -306,7 +306,7 @@ final class TmuxSession {
                 turn.forkId == null ? "a fork of " + turn.request.turn().resumeId() : "fork " + turn.forkId, window.windowId(),
                 turn.elapsed().toMillis());
         // A dialog drawn before the pane's id was known produces no further output: look once now.
-        return blockingScreen().map(blocked -> fail(blocked, true)).orElseGet(this::launching);
+        return blockedEnd().orElseGet(this::launching);
     }
 
     /** Pastes the prompt into the live window and presses Enter; false when the window turned out to be gone. */
@@ -436,17 +436,22 @@ final class TmuxSession {
         if (turn.sawHook) {
             return Behaviors.same();
         }
-        return blockingScreen().map(blocked -> fail(blocked, true)).orElseGet(Behaviors::same);
+        return blockedEnd().orElseGet(Behaviors::same);
     }
 
-    private Optional<String> blockingScreen() {
+    /** The end of the turn, when the screen shows what stops claude: a dialog, or the session to resume being gone. */
+    private Optional<Behavior<Command>> blockedEnd() {
         String screen;
         try {
             screen = server.capture(windowName);
         } catch (TmuxException e) {
             screen = "";
         }
-        return BlockingScreens.detect(screen, turn.project);
+        Optional<String> gone = BlockingScreens.missingSession(screen);
+        if (gone.isPresent()) {
+            return Optional.of(sessionGone(gone.get()));
+        }
+        return BlockingScreens.detect(screen, turn.project).map(blocked -> fail(blocked, true));
     }
 
     private Behavior<Command> onLaunchTimedOut(LaunchTimedOut timedOut) {
@@ -454,6 +459,10 @@ final class TmuxSession {
             return Behaviors.same();
         }
         String screen = screenTail();
+        Optional<String> gone = BlockingScreens.missingSession(screen);
+        if (gone.isPresent()) {
+            return sessionGone(gone.get());
+        }
         String seconds = seconds(hub.launchTimeout());
         return fail(BlockingScreens.detect(screen, turn.project).orElseGet(() -> (turn.sawHook
                 ? "claude started but did not take the question within " + seconds + " s."
@@ -493,6 +502,10 @@ final class TmuxSession {
 
     private Behavior<Command> exited(String status) {
         String screen = screenTail();
+        Optional<String> gone = BlockingScreens.missingSession(screen);
+        if (gone.isPresent()) {
+            return sessionGone(gone.get());
+        }
         return fail("claude exited" + (status.isBlank() ? "" : " (code " + status + ")") + " before it answered"
                 + (screen.isEmpty() ? "." : ". Its last words:\n" + screen), true);
     }
@@ -603,6 +616,17 @@ final class TmuxSession {
             retire();
         }
         done.replyTo.tell(new TurnOutcome.Failed(message, Optional.ofNullable(done.forkId), done.elapsed()));
+        return between();
+    }
+
+    /** claude has no conversation under the session it was told to resume (its transcript is gone); the window goes. */
+    private Behavior<Command> sessionGone(String sessionId) {
+        Turn done = endTurn();
+        context.getLog().debug("{} {}: no conversation {} to resume", windowName, done.marker, sessionId);
+        if (window != null) {
+            retire();
+        }
+        done.replyTo.tell(new TurnOutcome.SessionGone(sessionId, !done.request.turn().forkSession(), done.elapsed()));
         return between();
     }
 

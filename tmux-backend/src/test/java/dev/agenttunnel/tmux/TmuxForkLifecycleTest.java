@@ -82,15 +82,19 @@ class TmuxForkLifecycleTest {
     }
 
     @Test
-    void aForkWhoseTranscriptIsGoneFailsWithClaudesOwnWords() throws Exception {
+    void aForkWhoseTranscriptIsGoneEndsAsSessionGone() throws Exception {
         TmuxFork fork = rig.forks().forThread("payments", "th:8");
         long started = System.nanoTime();
 
-        TurnOutcome.Failed failed = Rig.failed(fork.start(request(resume("11111111-2222-3333-4444-555555555555"), "hello")), TURN);
+        TurnOutcome outcome = fork.start(request(resume("11111111-2222-3333-4444-555555555555"), "hello")).outcome()
+                .toCompletableFuture().get(TURN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 
-        // claude prints the error and exits (code 1) — or hangs in its exit, which the screen check does not wait for
-        assertTrue(failed.message().contains("No conversation found with session ID: 11111111-2222-3333-4444-555555555555"),
-                failed.message());
+        // claude prints "No conversation found with session ID: …" and exits (code 1) — or hangs in its exit, which the
+        // screen check does not wait for
+        TurnOutcome.SessionGone gone = org.junit.jupiter.api.Assertions.assertInstanceOf(TurnOutcome.SessionGone.class, outcome,
+                () -> "expected the session to be gone, got " + outcome);
+        assertEquals("11111111-2222-3333-4444-555555555555", gone.sessionId());
+        assertTrue(gone.fork(), "a follow-up's own fork is what is gone");
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 10, "not at the launch timeout");
         assertFalse(rig.server().window(fork.tmuxWindow()).isPresent(), "the dead window was closed");
     }

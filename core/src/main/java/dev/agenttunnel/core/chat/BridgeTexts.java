@@ -57,6 +57,19 @@ public final class BridgeTexts {
         return text.length() <= 1500 ? text : text.substring(0, 1500) + "…";
     }
 
+    /**
+     * A session the turn needed is gone from the owner's machine: said without paths or ids (those are the owner's, in
+     * the log and in {@code agent-tunnel doctor}).
+     */
+    public static String sessionGone(boolean fork) {
+        return fork
+                ? "⚠️ This thread's fork is gone from its owner's machine (its conversation was deleted or moved), so it cannot "
+                        + "go on. Say `!done`, then post the handle in the channel to start a fresh thread."
+                : "⚠️ The session behind this handle is gone from its owner's machine (its conversation was deleted or moved), "
+                        + "so no fork of it can start. Its owner can publish a live session with `>share`; `!list` shows what "
+                        + "is shared.";
+    }
+
     public static String unexpected() {
         return "⚠️ Unexpected error while answering. The owner can find the details in the agent-tunnel logs.";
     }

@@ -45,6 +45,25 @@ public final class DiscordToken {
     }
 
     /**
+     * Why {@code token_file} gives no token, when it is set: "does not exist", "is empty", "cannot be read (…)". Empty
+     * when it is not set or holds a token.
+     */
+    public static Optional<String> fileProblem(DiscordSettings discord, Environment env) {
+        if (discord.tokenFile().isBlank()) {
+            return Optional.empty();
+        }
+        Path file = env.resolve(discord.tokenFile());
+        if (!Files.exists(file)) {
+            return Optional.of("does not exist");
+        }
+        try {
+            return Files.readString(file).isBlank() ? Optional.of("is empty") : Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
      * The token on the pipe {@link #FD_VARIABLE} names, read to its end and the descriptor closed (so call this
      * once); empty when the variable is not set, or when the launcher took it from another variable than
      * {@code discord}'s {@code token_env} (it reads the config file more simply than we do).

@@ -24,9 +24,12 @@ import java.nio.file.Path;
  */
 public final class FileLock implements AutoCloseable {
     private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
     private static final int LOCK_UN = 8;
     private static final int EINTR = 4;
     private static final boolean MAC = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
+    /** flock's "someone else holds it" for a non-blocking attempt (EWOULDBLOCK). */
+    private static final int EWOULDBLOCK = MAC ? 35 : 11;
     private static final int O_WRONLY = 1;
     private static final int O_CREAT = MAC ? 0x200 : 0100;
     private static final int O_CLOEXEC = MAC ? 0x1000000 : 02000000;
@@ -71,8 +74,55 @@ public final class FileLock implements AutoCloseable {
         return new FileLock(lockFile, fd);
     }
 
+    /**
+     * Takes the exclusive lock if nobody holds it, creating the file (not its folder) if needed; empty when another open
+     * file description holds it — another process, or another {@code FileLock} of this one.
+     */
+    public static java.util.Optional<FileLock> tryAcquire(Path lockFile) throws IOException {
+        int fd = open(lockFile);
+        try {
+            if (!lock(fd, LOCK_EX | LOCK_NB, lockFile)) {
+                closeQuietly(fd);
+                return java.util.Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+        return java.util.Optional.of(new FileLock(lockFile, fd));
+    }
+
     public Path path() {
         return path;
+    }
+
+    /**
+     * Whether the file this lock holds is still the one at {@link #path()}: false once that name was removed or renamed
+     * over (a lock on a file nobody finds any more excludes nobody).
+     */
+    public boolean isStillAtPath() throws IOException {
+        if (fd < 0) {
+            return false;
+        }
+        try {
+            return Files.isSameFile(Path.of(MAC ? "/dev/fd" : "/proc/self/fd", String.valueOf(fd)), path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Renames the locked file over {@code target} (atomically, in the same folder) and returns the lock under its new
+     * name; this one is spent. Whoever opens {@code target} from then on meets the lock.
+     */
+    public FileLock renameTo(Path target) throws IOException {
+        if (fd < 0) {
+            throw new IllegalStateException("the lock on " + path + " was released");
+        }
+        Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        FileLock moved = new FileLock(target, fd);
+        fd = -1;
+        return moved;
     }
 
     @Override
@@ -105,15 +155,19 @@ public final class FileLock implements AutoCloseable {
         }
     }
 
-    private static void lock(int fd, int operation, Path lockFile) throws IOException {
+    /** flock(2), retried on EINTR; false when a non-blocking attempt finds the lock held. */
+    private static boolean lock(int fd, int operation, Path lockFile) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (true) {
                 int rc = (int) FLOCK.invokeExact(state, fd, operation);
                 if (rc == 0) {
-                    return;
+                    return true;
                 }
                 int errno = errno(state);
+                if (errno == EWOULDBLOCK && (operation & LOCK_NB) != 0) {
+                    return false;
+                }
                 if (errno != EINTR) {
                     throw new IOException("flock failed on " + lockFile + " (errno " + errno + ")");
                 }

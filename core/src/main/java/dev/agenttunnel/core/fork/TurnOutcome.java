@@ -17,4 +17,12 @@ public sealed interface TurnOutcome {
      */
     record Failed(String message, Optional<String> forkSessionId, Duration elapsed) implements TurnOutcome {
     }
+
+    /**
+     * claude has no conversation under the session the turn resumed ("No conversation found with session ID …"): its
+     * transcript was deleted or moved. {@code fork} tells whose: the thread's own fork (a follow-up), or else the
+     * published session itself (a thread's first turn), which then cannot be forked at all.
+     */
+    record SessionGone(String sessionId, boolean fork, Duration elapsed) implements TurnOutcome {
+    }
 }

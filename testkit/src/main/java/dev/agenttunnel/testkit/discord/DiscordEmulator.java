@@ -152,6 +152,15 @@ public final class DiscordEmulator implements AutoCloseable {
     }
 
     /**
+     * Turns the bot's "Message Content Intent" on or off, as its owner does in the Developer Portal (on at start). While
+     * it is off, an IDENTIFY that asks for that privileged intent is closed with {@code 4014} (disallowed intents), as
+     * Discord does.
+     */
+    public void setMessageContentIntentEnabled(boolean enabled) {
+        gateway.allowMessageContentIntent(enabled);
+    }
+
+    /**
      * Closes every gateway connection with {@code 4000} (a close after which Discord lets a client resume). Events
      * that happen before the client resumes are replayed to it on RESUME.
      */

@@ -25,7 +25,8 @@ import org.java_websocket.server.WebSocketServer;
  * The emulated Discord gateway (API v10, JSON, uncompressed text frames) on {@code 127.0.0.1}.
  *
  * <p>On open it sends HELLO; IDENTIFY with the right token gets READY (the guild listed as unavailable, a
- * {@code resume_gateway_url} pointing back here) followed by the full GUILD_CREATE; a wrong token closes with 4004.
+ * {@code resume_gateway_url} pointing back here) followed by the full GUILD_CREATE; a wrong token closes with 4004, and
+ * asking for the Message Content intent while it is off ({@link DiscordEmulator#setMessageContentIntentEnabled}) with 4014.
  * Heartbeats are acknowledged. Every {@link Dispatch} goes, numbered, to each session whose intents ask for it, and
  * is kept (the last {@value #REPLAY_LIMIT}) so that RESUME on a new connection replays what the session missed and
  * then sends RESUMED; an unknown session gets INVALID_SESSION. Member requests (op 8) get one chunk with everyone.
@@ -36,6 +37,7 @@ final class GatewayServer extends WebSocketServer {
     private static final int CLOSE_AUTHENTICATION_FAILED = 4004;
     private static final int CLOSE_ALREADY_AUTHENTICATED = 4005;
     private static final int CLOSE_DECODE_ERROR = 4002;
+    private static final int CLOSE_DISALLOWED_INTENTS = 4014;
 
     private final EmulatorState state;
     private final String token;
@@ -44,6 +46,8 @@ final class GatewayServer extends WebSocketServer {
     /** Guards {@link #sessions} and every session's fields; always taken after the state's lock, never before it. */
     private final Object sessionsLock = new Object();
     private final Map<String, Session> sessions = new HashMap<>();
+    /** Whether the bot's Message Content intent is on, as in the Developer Portal; off, asking for it closes with 4014. */
+    private volatile boolean messageContentIntentAllowed = true;
 
     private GatewayServer(EmulatorState state, String token) {
         super(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -77,6 +81,10 @@ final class GatewayServer extends WebSocketServer {
     /** {@code ws://127.0.0.1:PORT/}. */
     String url() {
         return "ws://127.0.0.1:" + getPort() + "/";
+    }
+
+    void allowMessageContentIntent(boolean allowed) {
+        messageContentIntentAllowed = allowed;
     }
 
     /** Closes every open connection with {@code code}; sessions stay resumable. */
@@ -173,6 +181,10 @@ final class GatewayServer extends WebSocketServer {
             return;
         }
         int intents = data.path("intents").asInt();
+        if ((intents & Intents.MESSAGE_CONTENT) != 0 && !messageContentIntentAllowed) {
+            connection.close(CLOSE_DISALLOWED_INTENTS, "Disallowed intent(s).");
+            return;
+        }
         Session session = new Session(UUID.randomUUID().toString().replace("-", ""), intents);
         state.locked(() -> {
             synchronized (sessionsLock) {
