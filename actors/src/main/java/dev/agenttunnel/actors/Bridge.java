@@ -30,6 +30,11 @@ public final class Bridge {
             conversations.tell(new Conversations.Replay(owed));
         }
 
+        /** Then handles what was posted while the bridge was down ({@link Conversations.CatchUp}). */
+        public void catchUp(java.util.Map<String, String> marks, java.util.Set<String> owed) {
+            conversations.tell(new Conversations.CatchUp(marks, owed));
+        }
+
         /** Runs the shutdown sequence and completes when the actor system has terminated. */
         public CompletionStage<Done> stop() {
             return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());

@@ -55,6 +55,33 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             implements Command {
     }
 
+    /**
+     * At start-up, after {@link Replay}: reads what was said while the bridge was down in every watched channel and
+     * bound thread, after the last message it saw there ({@code marks}), and handles what it missed, in order, once.
+     * {@code owed} are the questions the journal answers already.
+     */
+    public record CatchUp(Map<String, String> marks, java.util.Set<String> owed) implements Command {
+    }
+
+    private record Missed(String channelId, List<ChatEvent> said, java.util.Set<String> owed, Throwable failure) implements Command {
+    }
+
+    private record MissedOpener(ChatEvent event, Boolean threadExists, Throwable failure) implements Command {
+    }
+
+    private record CatchUpFrom(Map<String, String> from, java.util.Set<String> owed, Throwable failure) implements Command {
+    }
+
+    private enum FlushMarks implements Command { INSTANCE }
+
+    private record MarksFlushed(Throwable failure) implements Command {
+    }
+
+    /** How often the last-seen marks go to disk (only when something new was seen). */
+    private static final java.time.Duration MARKS_EVERY = java.time.Duration.ofSeconds(5);
+    /** At most this many missed messages are read per channel. */
+    private static final int CATCH_UP_LIMIT = 100;
+
     /** Shutdown: abort every conversation (each tells its thread {@code why}); {@code replyTo} hears when all stopped. */
     public record AbortAll(String why, ActorRef<Done> replyTo) implements Command {
     }
@@ -106,6 +133,13 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private final Map<String, List<ChatEvent>> opening = new HashMap<>();
     /** Questions being asked again from the journal: no cooldown for them, and journaled already. */
     private final java.util.Set<String> replaying = new java.util.HashSet<>();
+    /** What the journal still owes, handed out in order by {@link #replayNext}. */
+    private final java.util.ArrayDeque<QuestionJournal.Pending> owedQueue = new java.util.ArrayDeque<>();
+    /** Messages handled late, by the catch-up: no cooldown holds them back (they waited long enough). */
+    private final java.util.Set<String> catchingUp = new java.util.HashSet<>();
+    /** The last message seen in each channel, thread and DM; {@code marksDirty} when not yet on disk. */
+    private final Map<String, String> lastSeen = new HashMap<>();
+    private boolean marksDirty;
     private final Map<String, Long> lastAccepted = new HashMap<>();
     private final List<ActorRef<Done>> abortWaiters = new ArrayList<>();
     private String abortReason;
@@ -122,7 +156,10 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     public static Behavior<Command> create(BridgeDeps deps, ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper,
             ActorRef<WarmPool.Command> warmPool) {
-        return Behaviors.setup(context -> new Conversations(context, deps, permits, reaper, warmPool));
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(FlushMarks.INSTANCE, MARKS_EVERY);
+            return new Conversations(context, deps, permits, reaper, warmPool);
+        }));
     }
 
     @Override
@@ -137,6 +174,12 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
                 .onMessage(ChildStopped.class, this::onChildStopped)
                 .onMessage(AbortAll.class, this::onAbortAll)
                 .onMessage(Replay.class, this::onReplay)
+                .onMessage(CatchUp.class, this::onCatchUp)
+                .onMessage(CatchUpFrom.class, this::onCatchUpFrom)
+                .onMessage(Missed.class, this::onMissed)
+                .onMessage(MissedOpener.class, this::onMissedOpener)
+                .onMessage(FlushMarks.class, f -> onFlushMarks())
+                .onMessage(MarksFlushed.class, this::onMarksFlushed)
                 .onMessage(ReplayedOpener.class, this::onReplayedOpener)
                 .onMessage(Journaled.class, this::onJournaled)
                 .onMessage(OwedAnswerRecorded.class, this::onOwedAnswerRecorded)
@@ -148,6 +191,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     private Behavior<Command> onInbound(Inbound inbound) {
         ChatEvent e = inbound.event();
+        seen(e);
         if (abortReason != null || e.author().bot() || e.author().id().equals(deps.botUserId())
                 || (e.content().isBlank() && e.attachments().isEmpty())) {
             return this;
@@ -337,15 +381,25 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     }
 
     private Behavior<Command> onReplay(Replay replay) {
-        for (QuestionJournal.Pending owed : replay.owed()) {
+        owedQueue.addAll(replay.owed());
+        return replayNext();
+    }
+
+    /**
+     * The next owed question, in the order they came. A thread message goes on at once (the mailbox keeps the order);
+     * an opener waits for its binding to be looked up before the ones after it go.
+     */
+    private Behavior<Command> replayNext() {
+        QuestionJournal.Pending owed;
+        while ((owed = owedQueue.poll()) != null) {
             ChatEvent e = owed.question();
             if (owed.answer().isPresent()) {
                 postOwedAnswer(e, owed.answer().get());
             } else if (e.kind() == ChatEvent.ChannelKind.TEXT_CHANNEL) {
                 replaying.add(e.messageId());
-                ChatCommand command = ChatCommand.inChannel(e.content());
-                if (command instanceof ChatCommand.HandleWord word) {
+                if (ChatCommand.inChannel(e.content()) instanceof ChatCommand.HandleWord word) {
                     io(() -> deps.store().get(threadKey(e.messageId())), (binding, failure) -> new ReplayedOpener(e, word, binding, failure));
+                    return this;
                 }
             } else {
                 replaying.add(e.messageId());
@@ -376,19 +430,126 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private Behavior<Command> onReplayedOpener(ReplayedOpener replayed) {
         ChatEvent e = replayed.event();
         if (replayed.failure() != null || replayed.binding().isEmpty()) {
-            return onChannelMessage(e);
+            onChannelMessage(e);
+            return replayNext();
         }
         String key = threadKey(e.messageId());
         ActorRef<Conversation.Command> child = children.containsKey(key) ? children.get(key)
                 : spawn(key, e.messageId(), replayed.binding().get());
         replaying.remove(e.messageId());
         child.tell(new Conversation.Ask(e.messageId(), e.author().displayName(), replayed.word().rest(), e.attachments()));
+        return replayNext();
+    }
+
+    private void seen(ChatEvent e) {
+        String last = lastSeen.get(e.channelId());
+        if (last == null || dev.agenttunnel.core.store.SeenMarks.after(e.messageId(), last)) {
+            lastSeen.put(e.channelId(), e.messageId());
+            marksDirty = true;
+        }
+    }
+
+    private Behavior<Command> onFlushMarks() {
+        if (marksDirty) {
+            marksDirty = false;
+            Map<String, String> marks = Map.copyOf(lastSeen);
+            io(() -> {
+                dev.agenttunnel.core.store.SeenMarks file = seenMarks();
+                Map<String, String> merged = new HashMap<>(file.read());
+                merged.putAll(marks);
+                file.write(merged);
+                return null;
+            }, (ok, failure) -> new MarksFlushed(failure));
+        }
         return this;
+    }
+
+    private Behavior<Command> onMarksFlushed(MarksFlushed flushed) {
+        if (flushed.failure() != null) {
+            marksDirty = true;
+            getContext().getLog().warn("Could not write {}: {}", seenMarks().path(), flushed.failure().toString());
+        }
+        return this;
+    }
+
+    private dev.agenttunnel.core.store.SeenMarks seenMarks() {
+        return new dev.agenttunnel.core.store.SeenMarks(deps.settings().tunnel().stateDir().resolve("seen.json"));
+    }
+
+    private Behavior<Command> onCatchUp(CatchUp catchUp) {
+        io(() -> {
+            Map<String, String> from = new HashMap<>(catchUp.marks());
+            // Every bound thread is read from its own start at least: its id is its first message's.
+            for (ThreadRecord thread : deps.store().all().values()) {
+                if (thread.threadKey().startsWith("th:")) {
+                    String channel = thread.threadKey().substring(3);
+                    from.putIfAbsent(channel, channel);
+                }
+            }
+            return from;
+        }, (from, failure) -> new CatchUpFrom(from == null ? catchUp.marks() : from, catchUp.owed(), failure));
+        return this;
+    }
+
+    private Behavior<Command> onCatchUpFrom(CatchUpFrom catchUp) {
+        if (catchUp.failure() != null) {
+            getContext().getLog().warn("Could not read the thread bindings to catch up in them: {}", catchUp.failure().toString());
+        }
+        for (Map.Entry<String, String> mark : catchUp.from().entrySet()) {
+            if (mark.getValue().isEmpty()) {
+                continue;
+            }
+            getContext().pipeToSelf(deps.chat().history(mark.getKey(), mark.getValue(), CATCH_UP_LIMIT),
+                    (said, error) -> new Missed(mark.getKey(), said, catchUp.owed(), unwrap(error)));
+        }
+        return this;
+    }
+
+    /** What was said in a channel while the bridge was down: each question not yet answered is handled now, in order. */
+    private Behavior<Command> onMissed(Missed missed) {
+        if (missed.failure() != null) {
+            getContext().getLog().warn("Could not read what was said in {} while agent-tunnel was down: {}", missed.channelId(),
+                    missed.failure().toString());
+            return this;
+        }
+        String lastBot = "0";
+        for (ChatEvent e : missed.said()) {
+            if (e.author().bot() || e.author().id().equals(deps.botUserId())) {
+                lastBot = e.messageId();
+            }
+        }
+        int handled = 0;
+        for (ChatEvent e : missed.said()) {
+            seen(e);
+            boolean answeredAlready = !dev.agenttunnel.core.store.SeenMarks.after(e.messageId(), lastBot);
+            if (e.author().bot() || answeredAlready || missed.owed().contains(e.messageId())) {
+                continue;
+            }
+            handled++;
+            catchingUp.add(e.messageId());
+            if (e.kind() == ChatEvent.ChannelKind.TEXT_CHANNEL) {
+                io(() -> deps.store().get(threadKey(e.messageId())).isPresent(), (exists, failure) -> new MissedOpener(e, exists, failure));
+            } else {
+                getContext().getSelf().tell(new Inbound(e));
+            }
+        }
+        if (handled > 0) {
+            getContext().getLog().info("Catching up with {} message(s) posted in {} while agent-tunnel was down", handled, missed.channelId());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onMissedOpener(MissedOpener missed) {
+        if (missed.failure() == null && Boolean.TRUE.equals(missed.threadExists())) {
+            catchingUp.remove(missed.event().messageId());
+            return this; // its thread was opened before the stop: what followed there is caught up in the thread
+        }
+        return onChannelMessage(missed.event());
     }
 
     /** Whether {@code e}'s author had an ask accepted less than {@code [limits] per_user_cooldown_s} ago. */
     private boolean coolingDown(ChatEvent e) {
-        if (replaying.contains(e.messageId())) {
+        if (replaying.contains(e.messageId()) || catchingUp.remove(e.messageId())) {
             return false;
         }
         Long last = lastAccepted.get(e.author().id());
@@ -519,6 +680,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     }
 
     private Behavior<Command> onAbortAll(AbortAll abort) {
+        onFlushMarks();
         abortReason = abort.why();
         abortWaiters.add(abort.replyTo());
         if (children.isEmpty()) {

@@ -150,6 +150,8 @@ final class Daemon {
             LOG.info("Answering {} question(s) accepted before the last stop and not answered then", owed.size());
             bridge.replay(owed);
         }
+        bridge.catchUp(new dev.agenttunnel.core.store.SeenMarks(settings.tunnel().stateDir().resolve("seen.json")).read(),
+                owed.stream().map(p -> p.question().messageId()).collect(java.util.stream.Collectors.toSet()));
         LOG.info("Logged in as {}; watching channels {}", connection.botName(), settings.discord().channelIds());
         return new Daemon(bridge, connection);
     }

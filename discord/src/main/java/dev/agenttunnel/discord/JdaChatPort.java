@@ -98,6 +98,18 @@ public final class JdaChatPort implements ChatPort {
     }
 
     @Override
+    public CompletionStage<List<dev.agenttunnel.core.chat.ChatEvent>> history(String channelId, String afterMessageId, int limit) {
+        return detached(() -> channel(channelId)
+                .thenCompose(channel -> net.dv8tion.jda.api.entities.MessageHistory.getHistoryAfter(channel, afterMessageId)
+                        .limit(limit).submit())
+                .thenApply(history -> history.getRetrievedHistory().stream()
+                        .filter(m -> !m.getType().isSystem())
+                        .sorted(java.util.Comparator.comparingLong(net.dv8tion.jda.api.entities.ISnowflake::getIdLong))
+                        .map(MessageTranslator::toChatEvent)
+                        .toList()));
+    }
+
+    @Override
     public CompletionStage<Void> typing(String channelId) {
         return detached(() -> channel(channelId).thenCompose(channel -> channel.sendTyping().submit()));
     }

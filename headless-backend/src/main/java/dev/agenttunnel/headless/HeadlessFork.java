@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,6 +67,14 @@ public final class HeadlessFork implements ForkBackend {
     }
 
     private Process start(ProcessSpec spec) throws IOException {
+        return start(spec, env, Map.of());
+    }
+
+    /**
+     * Starts claude as {@code spec} says, the binary looked up on {@code env}'s PATH, in exactly {@code env} with the
+     * spec's changes and {@code extra} (shared with {@link WarmClaude}).
+     */
+    static Process start(ProcessSpec spec, Environment env, Map<String, String> extra) throws IOException {
         String binary = spec.argv().getFirst();
         java.util.List<String> argv = new java.util.ArrayList<>(spec.argv());
         argv.set(0, Executables.find(binary, env)
@@ -75,6 +84,7 @@ public final class HeadlessFork implements ForkBackend {
         builder.environment().clear();
         builder.environment().putAll(env.variables());
         spec.applyTo(builder.environment());
+        builder.environment().putAll(extra);
         return builder.start();
     }
 

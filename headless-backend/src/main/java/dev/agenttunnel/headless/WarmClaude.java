@@ -8,7 +8,6 @@ import dev.agenttunnel.core.claude.AccessRefusedException;
 import dev.agenttunnel.core.claude.ClaudeCommand;
 import dev.agenttunnel.core.claude.ForkTurn;
 import dev.agenttunnel.core.claude.ProcessSpec;
-import dev.agenttunnel.core.files.Executables;
 import dev.agenttunnel.core.fork.ForkProcesses;
 import dev.agenttunnel.core.fork.LiveSession;
 import dev.agenttunnel.core.fork.SessionEvents;
@@ -23,8 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -54,17 +52,13 @@ public final class WarmClaude implements SessionLauncher {
             throw new IOException("The published session's project folder no longer exists, so its fork cannot start. The owner "
                     + "can re-share the session from its new place.");
         }
-        List<String> argv = new ArrayList<>(spec.argv());
-        String binary = argv.getFirst();
-        argv.set(0, Executables.find(binary, env).orElseThrow(() -> new IOException("Could not run claude (`" + binary + "`): "
-                + (binary.contains("/") ? "no executable file there" : "not found on PATH")
-                + ". Install Claude Code, or set `binary` under [claude] in config.toml to its full path.")).toString());
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workingDir().toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env.variables());
-        spec.applyTo(builder.environment());
-        builder.environment().put(ForkProcesses.THREAD_VARIABLE, threadKey);
-        Process process = builder.start();
+        Process process;
+        try {
+            process = HeadlessFork.start(spec, env, Map.of(ForkProcesses.THREAD_VARIABLE, threadKey));
+        } catch (IOException e) {
+            throw new IOException("Could not run claude (`" + spec.argv().getFirst() + "`): " + e.getMessage()
+                    + ". Install Claude Code, or set `binary` under [claude] in config.toml to its full path.", e);
+        }
         Session session = new Session(process, turn, events);
         session.begin();
         return session;

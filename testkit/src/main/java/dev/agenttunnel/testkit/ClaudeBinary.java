@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class ClaudeBinary {
 
     /** The version the project pins and tests against. */
-    public static final String PINNED_VERSION = "2.1.328";
+    public static final String PINNED_VERSION = "2.1.332";
 
     /** Where {@code ./run-tests} installs it, relative to the repository root; native binary first. */
     static final List<String> CACHE_CANDIDATES = List.of(

@@ -69,7 +69,7 @@ class ClaudeBinaryTest {
         assertTrue(message.contains(project.toString()), message);
         assertTrue(message.contains("PATH=/nonexistent"), message);
         assertTrue(message.contains("./run-tests"), message);
-        assertTrue(message.contains("npm install --prefix .cache/claude-code @anthropic-ai/claude-code@2.1.328"),
+        assertTrue(message.contains("npm install --prefix .cache/claude-code @anthropic-ai/claude-code@2.1.332"),
                 message);
     }
 

@@ -31,6 +31,15 @@ public interface ChatPort {
      */
     CompletionStage<InputStream> download(ChatAttachment attachment);
 
+    /**
+     * What was said in {@code channelId} after {@code afterMessageId} (at most {@code limit} messages, oldest first,
+     * system messages left out): how the bridge catches up with what was posted while it was down. A front-end
+     * without history answers none.
+     */
+    default CompletionStage<List<ChatEvent>> history(String channelId, String afterMessageId, int limit) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
+
     /** Shows the typing indicator in a channel for a few seconds. */
     CompletionStage<Void> typing(String channelId);
 

@@ -52,6 +52,7 @@ final class RestServer {
         route("GET", "gateway/bot", (request, match) -> Reply.json(gatewayBot(gatewayUrl)));
         route("GET", "channels/(\\d+)", (request, match) -> Reply.json(state.channelJson(match.group(1))));
         route("POST", "channels/(\\d+)/messages", this::createMessage);
+        route("GET", "channels/(\\d+)/messages", this::listMessages);
         route("GET", "channels/(\\d+)/messages/(\\d+)",
                 (request, match) -> Reply.json(state.messageJson(match.group(1), match.group(2))));
         route("PATCH", "channels/(\\d+)/messages/(\\d+)", this::editMessage);
@@ -108,7 +109,8 @@ final class RestServer {
             }
             String apiPath = path.startsWith(API_PREFIX) ? path.substring(API_PREFIX.length()) : path;
             Request request = new Request(exchange.getRequestMethod(), apiPath,
-                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse(""), body);
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse(""), body,
+                    Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""));
             Reply reply = answer(request, exchange.getRequestHeaders().getFirst("Authorization"), path);
             state.recordRestCall(new RestCall(request.method(), apiPath, reply.status()));
             send(exchange, reply, request.method() + " " + apiPath);
@@ -154,6 +156,20 @@ final class RestServer {
         MessageDraft draft = new MessageDraft(match.group(1), state.botId(), json.path("content").asText(""),
                 body.files(), allowedMentions(json), replyTo);
         return Reply.json(state.messageJson(state.post(draft)));
+    }
+
+    /** A channel's history, as Discord serves it: the messages after {@code after} (or before {@code before}), newest first. */
+    private Reply listMessages(Request request, Matcher match) {
+        long after = request.param("after").map(Long::parseLong).orElse(0L);
+        long before = request.param("before").map(Long::parseLong).orElse(Long.MAX_VALUE);
+        int limit = Math.max(1, Math.min(100, request.param("limit").map(Integer::parseInt).orElse(50)));
+        List<PostedMessage> all = new java.util.ArrayList<>(state.messagesIn(match.group(1)).stream()
+                .filter(m -> Long.parseLong(m.id()) > after && Long.parseLong(m.id()) < before).toList());
+        java.util.Collections.reverse(all);
+        com.fasterxml.jackson.databind.node.ArrayNode array = Json.mapper().createArrayNode();
+        (after > 0 ? all.subList(Math.max(0, all.size() - limit), all.size()) : all.subList(0, Math.min(limit, all.size())))
+                .forEach(m -> array.add(state.messageJson(m)));
+        return Reply.json(array);
     }
 
     private Reply editMessage(Request request, Matcher match) {
@@ -240,7 +256,17 @@ final class RestServer {
     private record Route(String method, Pattern pattern, Handler handler) {
     }
 
-    private record Request(String method, String path, String contentType, byte[] body) {
+    private record Request(String method, String path, String contentType, byte[] body, String query) {
+        /** A query parameter, e.g. {@code after} of {@code ?after=1&limit=50}. */
+        Optional<String> param(String name) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                    return Optional.of(java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /** A request body read as Discord reads it: JSON, or multipart with {@code payload_json} and files. */
