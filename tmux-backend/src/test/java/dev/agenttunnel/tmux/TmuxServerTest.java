@@ -31,7 +31,7 @@ class TmuxServerTest {
     @BeforeEach
     void setUp() throws Exception {
         Environment env = new Environment(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", dir.toString(), "SHELL", "/bin/sh", "LANG", "C.UTF-8"), dir);
+                "HOME", dir.toString(), "SHELL", "/bin/sh", "LANG", "C.UTF-8", "TMUX_TMPDIR", dir.toString()), dir);
         Rig.requireTmux(env);
         server = new TmuxServer("at-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), env);
     }
