@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rename", mixinStandardHelpOptions = true,
         description = {"Rename a published handle; its open conversations follow it.",
-            "NEW must be 2–32 lower-case letters, digits and dashes, not starting with a dash."})
+            "NEW is made a handle as `>share NEW` does it: lower case, every run of other characters one dash",
+            "(`Bad Name!` becomes bad-name); 2–32 letters, digits and dashes must remain."})
 final class RenameCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OLD")
     String oldHandle;
