@@ -87,6 +87,24 @@ class RenameCommandTest {
         assertEquals("11111111-aaaa", world.registry().get("bad-name").orElseThrow().sessionId());
     }
 
+    /** A live tmux window of a renamed thread gets the new handle's name, as a new launch would give it. */
+    @Test
+    void liveTmuxWindowsAreRenamedWithTheirThreads() throws Exception {
+        String window = dev.agenttunnel.tmux.WindowNames.of("ops", "th:4");
+        threads.fork("th:4", "ops", project, "", Backend.TMUX, "fork-4", window, "dan", Instant.now());
+        world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", window, "sleep 600");
+
+        TunnelWorld.CliResult r = world.cli("rename", "ops", "platform");
+
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("Renamed 'ops' → 'platform' (registry, 2 fork(s), 1 tmux window(s)).\n", r.out());
+        String renamed = dev.agenttunnel.tmux.WindowNames.of("platform", "th:4");
+        assertEquals(java.util.List.of(renamed), world.tmux("list-windows", "-t", "=" + world.tmuxSession, "-F", "#{window_name}")
+                .lines().toList());
+        assertEquals(renamed, threads.store().get("th:4").orElseThrow().tmuxWindow());
+        assertTrue(world.cli("status").out().contains("window=" + renamed + " (live)"), world.cli("status").describe());
+    }
+
     @Test
     void aRevokedHandleCannotBeRenamedButItsNameCanBeTaken() throws Exception {
         assertEquals(0, world.cli("revoke", "ops").code());
