@@ -42,10 +42,6 @@ public final class BridgeTexts {
                 : name.substring(0, name.offsetByCodePoints(0, THREAD_NAME_LIMIT));
     }
 
-    public static String noLiveSession(String handle) {
-        return "No live session for handle `" + handle + "`. Its owner has to `>share` it first; `!list` shows what is shared.";
-    }
-
     /**
      * The answer to a message that names no live handle: why ({@code revoked}: its owner stopped sharing it), the
      * handle it was probably meant to be, and the live handles to choose from (at most {@link #LIVE_NAMED}).
@@ -53,7 +49,11 @@ public final class BridgeTexts {
     public static String noLiveSession(String handle, boolean revoked, java.util.Optional<String> meant, List<RegistryRecord> live) {
         StringBuilder s = new StringBuilder("No live session for handle `").append(handle).append("`")
                 .append(revoked ? ": its owner stopped sharing it." : ".");
-        meant.ifPresent(h -> s.append(" Did you mean `").append(h).append("`?"));
+        if (meant.isPresent()) {
+            s.append(" Did you mean `").append(meant.get()).append("`?");
+        } else if (!revoked) {
+            s.append(" Its owner has to `>share` it first.");
+        }
         if (live.isEmpty()) {
             s.append(" Nothing is shared right now; an owner publishes a session by typing `>share` in it.");
         } else {
