@@ -55,12 +55,23 @@ final class WatchCommand implements Callable<Integer> {
             ctx.err().flush();
         }
         env.remove("TMUX_PANE");
-        // Open on the fork a colleague used last (attaching to a window of the session makes it the current one).
-        String target = ForkWindows.of(settings, ctx.env())
-                .mostRecent(new ThreadStore(settings.tunnel().statePath()).all().values(), settings.tunnel().backend())
-                .map(server::target)
-                .orElse("=" + session);
+        String target = mostRecentWindow(settings).map(server::target).orElse("=" + session);
         return AttachedProcess.run(List.of(server.tmuxBinary().toString(), "-L", session, "attach-session", "-t", target),
                 ctx.env().workingDir(), env);
+    }
+
+    /**
+     * The window of the thread a colleague used last, to open on (attaching to a window of the session makes it the
+     * current one); none when state.json cannot be read, which only costs that choice.
+     */
+    private java.util.Optional<String> mostRecentWindow(Settings settings) {
+        try {
+            return ForkWindows.of(settings, ctx.env())
+                    .mostRecent(new ThreadStore(settings.tunnel().statePath()).all().values(), settings.tunnel().backend());
+        } catch (java.io.IOException e) {
+            ctx.err().println("Note: cannot read " + settings.tunnel().statePath() + " (" + e.getMessage() + "), so watch opens on "
+                    + "the session's current window.");
+            return java.util.Optional.empty();
+        }
     }
 }
