@@ -393,7 +393,8 @@ public final class Conversation {
         } else {
             ForkBackend fork;
             try {
-                fork = deps.forks().forThread(backend, boundUnder.handle(), threadKey);
+                // The thread's handle as stored now: after `agent-tunnel rename` its tmux window takes the new name.
+                fork = deps.forks().forThread(backend, ready.record().handle(), threadKey);
             } catch (IllegalStateException e) { // this daemon cannot run the thread's backend (e.g. tmux is missing)
                 releasePermit();
                 context.getLog().warn("A [{}] {}: no {} backend — {}", threadKey, boundUnder.handle(), backend.wire(), e.getMessage());

@@ -9,11 +9,15 @@ import dev.agenttunnel.core.store.QuestionJournal;
 import dev.agenttunnel.core.store.ThreadRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -23,12 +27,18 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The router of colleague messages, one per daemon: opens a thread when a watched channel's message names a live
  * handle, answers {@code !list}, and hands everything said in a bound thread to that thread's
  * {@link Conversation} (one child per thread, watched; recreated from {@code state.json} after a restart).
- * Enforces the allowlists and the per-user cooldown; ignores bots, side chat and unbound threads.
+ * Enforces the allowlists and the per-user cooldown; ignores bots, side chat and threads it did not open.
+ *
+ * <p>A colleague is never left in silence: a message within their cooldown gets ⏳ and waits for it to pass (one per
+ * cooldown, in order); a question to a handle that is not live — a revoked one, or a typo of a live one — is told so,
+ * with the live handles; a message in a thread it opened and that was closed since is told how to start a new one.
+ * Plain chatter in the channel (a first word that is no handle, nor close to one) stays unanswered.
  */
 public final class Conversations extends AbstractBehavior<Conversations.Command> {
     public sealed interface Command {
@@ -86,8 +96,12 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     public record AbortAll(String why, ActorRef<Done> replyTo) implements Command {
     }
 
-    private record Looked(ChatEvent event, ChatCommand.HandleWord word, Optional<RegistryRecord> record, Throwable failure)
+    private record Looked(ChatEvent event, ChatCommand.HandleWord word, Map<String, RegistryRecord> records, Throwable failure)
             implements Command {
+    }
+
+    /** The cooldown of {@code userId} may be over: the first of their held-back messages goes on. */
+    private record ReleaseHeld(String userId) implements Command {
     }
 
     private record Listed(String channelId, List<RegistryRecord> live, Throwable failure) implements Command {
@@ -118,7 +132,13 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private record DmRestored(ChatEvent event, Optional<ThreadRecord> binding, Throwable failure) implements Command {
     }
 
+    /** Held-back messages a user may have waiting out their cooldown; more are refused with a notice. */
+    static final int HELD_PER_USER = 5;
+    /** A closed thread is told it is closed at most this often (it stays visible above). */
+    private static final long CLOSED_NOTICE_EVERY_MS = 10 * 60 * 1000;
+
     private final BridgeDeps deps;
+    private final TimerScheduler<Command> timers;
     private final ActorRef<TurnPermits.Command> permits;
     private final ActorRef<Reaper.Command> reaper;
     private final ActorRef<WarmPool.Command> warmPool;
@@ -141,14 +161,23 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private final Map<String, String> lastSeen = new HashMap<>();
     private boolean marksDirty;
     private final Map<String, Long> lastAccepted = new HashMap<>();
+    /** Per user, the messages waiting out their cooldown, oldest first. */
+    private final Map<String, Deque<ChatEvent>> held = new HashMap<>();
+    /** Ids of held messages let go, on their way through the routing again (they go first, not to the back). */
+    private final Set<String> released = new HashSet<>();
+    /** Closed threads told so, and when. */
+    private final Map<String, Long> toldClosed = new HashMap<>();
+    /** Threads whose conversation was told to close ({@code !done}) and has not stopped yet. */
+    private final Set<String> closing = new HashSet<>();
     private final List<ActorRef<Done>> abortWaiters = new ArrayList<>();
     private String abortReason;
     private long spawned;
 
-    private Conversations(ActorContext<Command> context, BridgeDeps deps, ActorRef<TurnPermits.Command> permits,
-            ActorRef<Reaper.Command> reaper, ActorRef<WarmPool.Command> warmPool) {
+    private Conversations(ActorContext<Command> context, TimerScheduler<Command> timers, BridgeDeps deps,
+            ActorRef<TurnPermits.Command> permits, ActorRef<Reaper.Command> reaper, ActorRef<WarmPool.Command> warmPool) {
         super(context);
         this.deps = deps;
+        this.timers = timers;
         this.permits = permits;
         this.reaper = reaper;
         this.warmPool = warmPool;
@@ -158,7 +187,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             ActorRef<WarmPool.Command> warmPool) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(FlushMarks.INSTANCE, MARKS_EVERY);
-            return new Conversations(context, deps, permits, reaper, warmPool);
+            return new Conversations(context, timers, deps, permits, reaper, warmPool);
         }));
     }
 
@@ -186,6 +215,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
                 .onMessage(DmLooked.class, this::onDmLooked)
                 .onMessage(DmRebound.class, this::onDmRebound)
                 .onMessage(DmRestored.class, this::onDmRestored)
+                .onMessage(ReleaseHeld.class, this::onReleaseHeld)
                 .build();
     }
 
@@ -210,7 +240,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
 
     private Behavior<Command> onChannelMessage(ChatEvent e) {
         handleWord(e).ifPresent(word ->
-                io(() -> deps.registry().get(word.handle()), (record, failure) -> new Looked(e, word, record, failure)));
+                io(() -> deps.registry().all(), (records, failure) -> new Looked(e, word, records, failure)));
         return this;
     }
 
@@ -237,17 +267,14 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             deps.chat().reply(e.channelId(), e.messageId(), BridgeTexts.failed("agent-tunnel cannot read its registry; the owner can see why in its logs."));
             return this;
         }
-        if (looked.record().isEmpty()) {
-            if (Handles.isValid(looked.word().handle()) && looked.word().rest().isEmpty()) {
-                deps.chat().reply(e.channelId(), e.messageId(), BridgeTexts.noLiveSession(looked.word().handle()));
-            }
+        RegistryRecord record = looked.records().get(looked.word().handle());
+        if (record == null || record.revoked()) {
+            answerNoLiveSession(e, looked.word(), record, looked.records());
             return this;
         }
-        RegistryRecord record = looked.record().get();
         String question = looked.word().rest();
         // An opener is held to the cooldown like a follow-up, or one user could open threads (and turns) without limit.
-        if (coolingDown(e)) {
-            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+        if (heldBack(e)) {
             return this;
         }
         if (asks(question, e)) {
@@ -258,6 +285,26 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         getContext().pipeToSelf(deps.chat().openThread(e.channelId(), e.messageId(), BridgeTexts.threadName(record, question)),
                 (threadId, failure) -> new ThreadOpened(e, record, question, threadId, failure));
         return this;
+    }
+
+    /**
+     * A channel message whose first word is no live handle. It is answered (with the live handles) only when it is
+     * meant for the bridge: a handle alone, a handle that was shared and revoked, or a near miss of a live handle
+     * (a typo). Anything else is ordinary chatter and stays unanswered.
+     */
+    private void answerNoLiveSession(ChatEvent e, ChatCommand.HandleWord word, RegistryRecord known, Map<String, RegistryRecord> all) {
+        if (!Handles.isValid(word.handle())) {
+            return;
+        }
+        List<RegistryRecord> live = all.values().stream().filter(RegistryRecord::live)
+                .sorted(java.util.Comparator.comparingDouble(RegistryRecord::createdAt).reversed()).toList();
+        boolean revoked = known != null;
+        Optional<String> meant = Handles.closest(word.handle(), live.stream().map(RegistryRecord::handle).toList());
+        if (word.rest().isEmpty() || revoked || meant.isPresent()) {
+            getContext().getLog().info("No live session for handle {} (asked by {}{})", word.handle(), e.author().displayName(),
+                    revoked ? "; it was revoked" : meant.map(h -> "; meant " + h + "?").orElse(""));
+            deps.chat().reply(e.channelId(), e.messageId(), BridgeTexts.noLiveSession(word.handle(), revoked, meant, live));
+        }
     }
 
     private Behavior<Command> onThreadOpened(ThreadOpened opened) {
@@ -327,12 +374,37 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             getContext().getLog().error("Could not read the binding of {}", restored.threadKey(), restored.failure());
             return this;
         }
-        if (restored.binding().isEmpty() || waiting == null) {
+        if (waiting == null) {
+            return this;
+        }
+        if (restored.binding().isEmpty()) {
+            waiting.stream().filter(this::addressedToUs).findFirst().ifPresent(e -> tellClosed(restored.threadKey(), e));
             return this;
         }
         ActorRef<Conversation.Command> child = spawn(restored.threadKey(), waiting.getFirst().channelId(), restored.binding().get());
         waiting.forEach(e -> deliver(child, e));
         return this;
+    }
+
+    /**
+     * Whether a message in a thread without a binding was meant for us: the bridge opened the thread (so its
+     * conversation was closed since) and the message is from an allowed colleague, not side chat.
+     */
+    private boolean addressedToUs(ChatEvent e) {
+        return e.threadOwnerId().equals(deps.botUserId()) && Allowlist.allows(deps.settings().discord(), e.author())
+                && !(ChatCommand.inThread(e.content(), deps.botUserId()) instanceof ChatCommand.SideChat);
+    }
+
+    /** Tells a closed thread so, and how to start anew, unless it was told a short while ago. */
+    private void tellClosed(String threadKey, ChatEvent e) {
+        long now = deps.clock().millis();
+        Long told = toldClosed.get(threadKey);
+        if (told != null && now - told < CLOSED_NOTICE_EVERY_MS) {
+            return;
+        }
+        toldClosed.put(threadKey, now);
+        getContext().getLog().info("Message in closed thread {} from {}: told it is closed", threadKey, e.author().displayName());
+        deps.chat().post(e.channelId(), BridgeTexts.threadClosed(e.parentId()), List.of());
     }
 
     private Behavior<Command> deliver(ActorRef<Conversation.Command> child, ChatEvent e) {
@@ -343,7 +415,16 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (command instanceof ChatCommand.ListHandles) {
             return list(e.channelId());
         }
+        if (e.kind() == ChatEvent.ChannelKind.THREAD && closing.contains(threadKey(e.channelId()))) {
+            if (addressedToUs(e)) {
+                tellClosed(threadKey(e.channelId()), e);
+            }
+            return this;
+        }
         if (command instanceof ChatCommand.Close) {
+            if (e.kind() == ChatEvent.ChannelKind.THREAD) {
+                closing.add(threadKey(e.channelId()));
+            }
             child.tell(Conversation.Close.INSTANCE);
             return this;
         }
@@ -351,8 +432,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         if (text.isBlank() && e.attachments().isEmpty()) {
             return this;
         }
-        if (coolingDown(e)) {
-            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+        if (heldBack(e)) {
             return this;
         }
         lastAccepted.put(e.author().id(), deps.clock().millis());
@@ -547,13 +627,85 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
         return onChannelMessage(missed.event());
     }
 
-    /** Whether {@code e}'s author had an ask accepted less than {@code [limits] per_user_cooldown_s} ago. */
-    private boolean coolingDown(ChatEvent e) {
+    /** Whether {@code userId} had an ask accepted less than {@code [limits] per_user_cooldown_s} ago. */
+    private boolean coolingDown(String userId) {
+        return cooldownLeftMs(userId) > 0;
+    }
+
+    private long cooldownLeftMs(String userId) {
+        Long last = lastAccepted.get(userId);
+        return last == null ? 0 : (long) Math.ceil(last + cooldownMs() - deps.clock().millis());
+    }
+
+    private double cooldownMs() {
+        return deps.settings().limits().perUserCooldownS() * 1000;
+    }
+
+    /**
+     * The per-user cooldown: true when {@code e} has to wait — its author had an ask accepted within the cooldown, or
+     * has earlier messages waiting (they keep their order). It gets ⏳ and is routed again once the cooldown is over.
+     * A message let go from the wait that meets the cooldown again (another of the author's asks was accepted
+     * meanwhile) goes back to the front.
+     */
+    private boolean heldBack(ChatEvent e) {
         if (replaying.contains(e.messageId()) || catchingUp.remove(e.messageId())) {
+            return false; // asked again after a stop, or posted while serve was down: it waited long enough
+        }
+        String user = e.author().id();
+        boolean wasReleased = released.remove(e.messageId());
+        Deque<ChatEvent> waiting = held.computeIfAbsent(user, u -> new ArrayDeque<>());
+        if (!coolingDown(user) && (wasReleased || waiting.isEmpty())) {
+            if (waiting.isEmpty()) {
+                held.remove(user);
+            }
             return false;
         }
-        Long last = lastAccepted.get(e.author().id());
-        return last != null && deps.clock().millis() - last < deps.settings().limits().perUserCooldownS() * 1000;
+        if (wasReleased) {
+            waiting.addFirst(e);
+        } else if (waiting.size() >= HELD_PER_USER) {
+            getContext().getLog().info("Dropped a message of {}: {} are already waiting out the cooldown", e.author().displayName(),
+                    waiting.size());
+            deps.chat().reply(e.channelId(), e.messageId(),
+                    BridgeTexts.tooManyWaiting((long) Math.ceil(deps.settings().limits().perUserCooldownS())));
+            return true;
+        } else {
+            waiting.addLast(e);
+            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+            getContext().getLog().info("Held back a message of {} for {} ms (per-user cooldown; {} waiting)", e.author().displayName(),
+                    cooldownLeftMs(user), waiting.size());
+        }
+        scheduleRelease(user);
+        return true;
+    }
+
+    /** Lets the user's first held message go when their cooldown ends (now, if it already has). */
+    private void scheduleRelease(String userId) {
+        String key = "held-" + userId;
+        if (!timers.isTimerActive(key)) {
+            timers.startSingleTimer(key, new ReleaseHeld(userId), java.time.Duration.ofMillis(Math.max(1, cooldownLeftMs(userId))));
+        }
+    }
+
+    private Behavior<Command> onReleaseHeld(ReleaseHeld release) {
+        Deque<ChatEvent> waiting = held.get(release.userId());
+        if (waiting == null || waiting.isEmpty() || abortReason != null) {
+            held.remove(release.userId());
+            return this;
+        }
+        if (coolingDown(release.userId())) { // another ask of theirs was accepted meanwhile
+            scheduleRelease(release.userId());
+            return this;
+        }
+        ChatEvent next = waiting.pollFirst();
+        released.add(next.messageId());
+        if (!waiting.isEmpty()) {
+            // The one let go is accepted a moment from now (its routing may read files): the next waits a whole cooldown.
+            timers.startSingleTimer("held-" + release.userId(), new ReleaseHeld(release.userId()),
+                    java.time.Duration.ofMillis(Math.max(1, (long) cooldownMs())));
+        } else {
+            held.remove(release.userId());
+        }
+        return onInbound(new Inbound(next));
     }
 
     /** Whether a message that opens a conversation also asks something (a bare handle only gets a ready notice). */
@@ -584,8 +736,7 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
             return dmFollowUp(e);
         }
         RegistryRecord r = looked.record().get();
-        if (coolingDown(e)) {
-            deps.chat().react(e.channelId(), e.messageId(), "⏳");
+        if (heldBack(e)) {
             return this;
         }
         if (asks(looked.word().rest(), e)) {
@@ -671,7 +822,9 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     }
 
     private Behavior<Command> onChildStopped(ChildStopped stopped) {
-        children.remove(stopped.threadKey(), stopped.child());
+        if (children.remove(stopped.threadKey(), stopped.child())) {
+            closing.remove(stopped.threadKey());
+        }
         if (abortReason != null && children.isEmpty()) {
             abortWaiters.forEach(w -> w.tell(Done.getInstance()));
             abortWaiters.clear();
@@ -682,6 +835,8 @@ public final class Conversations extends AbstractBehavior<Conversations.Command>
     private Behavior<Command> onAbortAll(AbortAll abort) {
         onFlushMarks();
         abortReason = abort.why();
+        held.values().forEach(waiting -> waiting.forEach(e -> deps.chat().reply(e.channelId(), e.messageId(), abort.why())));
+        held.clear();
         abortWaiters.add(abort.replyTo());
         if (children.isEmpty()) {
             abort.replyTo().tell(Done.getInstance());

@@ -112,9 +112,15 @@ class BridgeTest {
         start(extraConfig);
     }
 
+    /** Posts {@code text}; a thread is one the bridge opened (its owner is the bot). */
     String say(ChatUser who, String channel, ChatEvent.ChannelKind kind, String text) {
+        return say(who, channel, kind, text, kind == ChatEvent.ChannelKind.THREAD ? "999" : "");
+    }
+
+    String say(ChatUser who, String channel, ChatEvent.ChannelKind kind, String text, String threadOwner) {
         String id = "m" + (++messages);
-        bridge.gateway().accept(new ChatEvent(id, channel, kind, kind == ChatEvent.ChannelKind.THREAD ? CHANNEL : "", who, text, List.of()));
+        bridge.gateway().accept(new ChatEvent(id, channel, kind, kind == ChatEvent.ChannelKind.THREAD ? CHANNEL : "", who, text, List.of(),
+                threadOwner));
         return id;
     }
 
@@ -474,35 +480,45 @@ class BridgeTest {
         assertTrue(store.get("th:" + thread).isEmpty(), "nothing resurrected the binding");
     }
 
+    /**
+     * Within a user's cooldown their messages get ⏳ and wait for it: then they are answered, one per cooldown and in
+     * order — thread openers and follow-ups alike — while other users are not held up.
+     */
     @Test
-    void theCooldownHoldsBackThreadOpenersAsWellAsFollowUps() throws Exception {
-        restart("limits.per_user_cooldown_s = 60");
+    void messagesWithinTheCooldownWaitForItAndAreAnsweredInOrder() throws Exception {
+        restart("limits.per_user_cooldown_s = 1.5");
+        long accepted = System.nanoTime();
         String thread = open("payments first");
         forks.awaitTurn(1).answer("fork-1", "one");
         chat.awaitPost(thread, "one");
 
-        String opener = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments second");
-        String bare = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments");
-        String followUp = say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "third");
-        for (String held : List.of(opener, bare, followUp)) {
-            chat.await(c -> c.kind().equals("react") && c.messageId().equals(held) && c.text().equals("⏳"), Duration.ofSeconds(10));
+        String followUp = say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "second");
+        String opener = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments third");
+        for (String waiting : List.of(followUp, opener)) {
+            chat.await(c -> c.kind().equals("react") && c.messageId().equals(waiting) && c.text().equals("⏳"), Duration.ofSeconds(10));
         }
-        assertEquals(1, chat.count(c -> c.kind().equals("thread")), "no thread for a held-back opener");
-
         String bobs = say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments bob's own question");
         chat.await(c -> c.kind().equals("thread") && c.messageId().equals(bobs), Duration.ofSeconds(10));
-        forks.awaitTurn(2).answer("fork-2", "for bob");
+        ScriptedForks.Turn forBob = forks.awaitTurn(2);
+        assertTrue(forBob.request.question().endsWith("\nbob's own question"), "Bob is not held up by Alice's cooldown");
+        forBob.answer("fork-2", "for bob");
 
-        clock.advance(Duration.ofSeconds(61));
-        String later = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "payments once the cooldown is over");
-        chat.await(c -> c.kind().equals("thread") && c.messageId().equals(later), Duration.ofSeconds(10));
-        assertTrue(forks.awaitTurn(3).request.question().endsWith("\nonce the cooldown is over"));
-        assertEquals(3, forks.started());
+        ScriptedForks.Turn second = forks.awaitTurn(3);
+        long secondAt = System.nanoTime();
+        assertTrue(second.request.question().endsWith("\nsecond"), second.request.question());
+        assertTrue(secondAt - accepted >= Duration.ofMillis(1500).toNanos(), "answered once the cooldown was over");
+        second.answer("fork-1", "two");
+        chat.awaitPost(thread, "two");
+        chat.await(c -> c.kind().equals("thread") && c.messageId().equals(opener), Duration.ofSeconds(10));
+        ScriptedForks.Turn third = forks.awaitTurn(4);
+        assertTrue(third.request.question().endsWith("\nthird"), third.request.question());
+        assertTrue(System.nanoTime() - secondAt >= Duration.ofMillis(1000).toNanos(), "one per cooldown, not both at once");
+        assertEquals(0, chat.count(c -> c.kind().equals("reply")), "nothing was turned away");
     }
 
     @Test
-    void theCooldownHoldsBackADirectMessageThatNamesAHandle() throws Exception {
-        restart("discord.respond_to_dms = true\nlimits.per_user_cooldown_s = 60");
+    void aDirectMessageThatNamesAHandleWithinTheCooldownWaitsAndThenRebinds() throws Exception {
+        restart("discord.respond_to_dms = true\nlimits.per_user_cooldown_s = 1.0");
         publish("ops", "expert-ops", AccessLevel.READ);
         say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "payments what is X?");
         forks.awaitTurn(1).answer("fork-p", "X!");
@@ -510,12 +526,93 @@ class BridgeTest {
 
         String rebind = say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down?");
         chat.await(c -> c.kind().equals("react") && c.messageId().equals(rebind) && c.text().equals("⏳"), Duration.ofSeconds(10));
-        assertEquals("payments", store.get("dm:dm-1").orElseThrow().handle(), "a held-back message does not rebind");
+        assertEquals("payments", store.get("dm:dm-1").orElseThrow().handle(), "a held-back message does not rebind yet");
 
-        clock.advance(Duration.ofSeconds(61));
-        say(ALICE, "dm-1", ChatEvent.ChannelKind.DIRECT_MESSAGE, "ops is it down now?");
         assertEquals("expert-ops", forks.awaitTurn(2).request.turn().resumeId());
-        assertEquals(2, forks.started());
+        assertEquals("ops", store.get("dm:dm-1").orElseThrow().handle());
+    }
+
+    @Test
+    void aUserWithTooManyMessagesWaitingIsToldSo() throws Exception {
+        restart("limits.per_user_cooldown_s = 60");
+        String thread = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        chat.awaitPost(thread, "one");
+        for (int i = 0; i < Conversations.HELD_PER_USER; i++) {
+            say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "waiting " + i);
+        }
+        String dropped = say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "one too many");
+        RecordingChat.Call told = chat.await(c -> c.kind().equals("reply") && c.messageId().equals(dropped), Duration.ofSeconds(10));
+        assertTrue(told.text().contains("not kept") && told.text().contains("60 s"), told.text());
+        assertEquals(Conversations.HELD_PER_USER, chat.count(c -> c.kind().equals("react") && c.text().equals("⏳")));
+    }
+
+    @Test
+    void shutdownTellsTheMessagesWaitingOutTheirCooldown() throws Exception {
+        restart("limits.per_user_cooldown_s = 60");
+        String thread = open("payments first");
+        forks.awaitTurn(1).answer("fork-1", "one");
+        chat.awaitPost(thread, "one");
+        String waiting = say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "second");
+        chat.await(c -> c.kind().equals("react") && c.messageId().equals(waiting) && c.text().equals("⏳"), Duration.ofSeconds(10));
+
+        bridge.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        RecordingChat.Call told = chat.await(c -> c.kind().equals("reply") && c.messageId().equals(waiting), Duration.ofSeconds(10));
+        assertTrue(told.text().contains("shutting down"), told.text());
+        start("");
+    }
+
+    /**
+     * A question to a handle that is not live is answered with the live handles when it was meant for the bridge: a
+     * revoked handle, or a near miss of a live one. Chatter whose first word is no handle (nor close to one) is not.
+     */
+    @Test
+    void aQuestionToARevokedOrMistypedHandleGetsTheLiveHandlesButChatterDoesNot() throws Exception {
+        publish("ops-team", "expert-ops", AccessLevel.READ);
+        registry.update(root -> {
+            RegistryJson.put(root, new RegistryRecord("ledger", "expert-old", project.toString(), "", AccessLevel.READ, "ledger", "",
+                    0.5, true));
+            return null;
+        });
+        String typo = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "paymnets what is X?");
+        String revoked = say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "Ledger what is X?");
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "ops is down again");
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "lunch anyone?");
+        say(ALICE, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "Did you see the payments dashboard?");
+        say(BOB, CHANNEL, ChatEvent.ChannelKind.TEXT_CHANNEL, "!list");
+        chat.awaitPost(CHANNEL, "Available handles");
+
+        RecordingChat.Call toTypo = chat.await(c -> c.kind().equals("reply") && c.messageId().equals(typo), Duration.ofSeconds(10));
+        assertTrue(toTypo.text().startsWith("No live session for handle `paymnets`.") && toTypo.text().contains("Did you mean `payments`?")
+                && toTypo.text().contains("Live handles: ") && toTypo.text().contains("`ops-team`"), toTypo.text());
+        RecordingChat.Call toRevoked = chat.await(c -> c.kind().equals("reply") && c.messageId().equals(revoked), Duration.ofSeconds(10));
+        assertTrue(toRevoked.text().startsWith("No live session for handle `ledger`: its owner stopped sharing it.")
+                && toRevoked.text().contains("`payments`"), toRevoked.text());
+        chat.expectNone(c -> c.kind().equals("reply"), Duration.ofMillis(500));
+        assertEquals(2, chat.count(c -> c.kind().equals("reply")), "chatter gets no answer");
+        assertEquals(0, chat.count(c -> c.kind().equals("thread")));
+    }
+
+    /** After !done, a message in the thread is told it is closed and how to start a new one (once, not to every message). */
+    @Test
+    void aMessageInAClosedThreadSaysItIsClosedAndHowToStartANewOne() throws Exception {
+        String thread = open("payments hi");
+        forks.awaitTurn(1).answer("fork-1", "hello");
+        chat.awaitPost(thread, "hello");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "!done");
+        chat.awaitPost(thread, "✅ Closed");
+
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "are you there?");
+        RecordingChat.Call told = chat.awaitPost(thread, "This thread is closed");
+        assertTrue(told.text().contains("`<handle> your question` in <#" + CHANNEL + ">"), told.text());
+        say(BOB, thread, ChatEvent.ChannelKind.THREAD, "hello?");
+        say(ALICE, thread, ChatEvent.ChannelKind.THREAD, "<@555> shall we ask again?");
+        chat.expectNone(c -> c.text().contains("This thread is closed"), Duration.ofMillis(500));
+        assertEquals(1, forks.started(), "a closed thread gets no turn");
+
+        say(ALICE, "other-thread", ChatEvent.ChannelKind.THREAD, "a thread someone else opened", "42");
+        chat.expectNone(c -> c.channelId().equals("other-thread"), Duration.ofMillis(500));
     }
 
     /** The system clock, moved forward by whatever a test adds. */

@@ -44,11 +44,14 @@ final class DoctorCommand implements Callable<Integer> {
             check(false, "Config " + configFile, e.getMessage());
             return finish();
         }
-        checkClaude(settings);
+        Optional<Path> claude = checkClaude(settings);
         checkLogin(settings);
         checkRegistry(settings);
         checkState(settings);
         checkHook();
+        if (claude.isPresent()) {
+            checkPlugin(claude.get());
+        }
         Optional<String> token = DiscordToken.resolve(settings.discord(), ctx.env());
         check(token.isPresent(), "Discord token (" + settings.discord().tokenEnv() + " or token_file) — needed by serve",
                 DiscordToken.fileProblem(settings.discord(), ctx.env())
@@ -72,17 +75,26 @@ final class DoctorCommand implements Callable<Integer> {
         return finish();
     }
 
-    private void checkClaude(Settings settings) throws InterruptedException {
+    /** Checks claude is installed and answers; returns it when it is. */
+    private Optional<Path> checkClaude(Settings settings) throws InterruptedException {
         String binary = settings.claude().binary();
         Optional<Path> found = Executables.find(binary, ctx.env());
         if (found.isEmpty()) {
             check(false, "claude (" + binary + ")", "not found; install Claude Code (npm install -g @anthropic-ai/claude-code) "
                     + "or set binary under [claude] to its full path");
-            return;
+            return Optional.empty();
         }
         Optional<String> version = version(found.get());
         check(version.isPresent(), "claude: " + found.get() + version.map(v -> " (" + v + ")").orElse(""),
                 "it did not answer --version within 15 s");
+        return version.isPresent() ? found : Optional.empty();
+    }
+
+    /** Whether claude really loads the >share plugin (not only whether its files were once installed). */
+    private void checkPlugin(Path claude) throws InterruptedException {
+        PluginCheck.Result plugin = PluginCheck.run(claude, ctx.env());
+        check(plugin.ok(), plugin.label(), plugin.fix());
+        plugin.notes().forEach(note -> ctx.out().println("  • Note: " + note));
     }
 
     private Optional<String> version(Path claude) throws InterruptedException {

@@ -12,14 +12,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code agent-tunnel forget}: drops conversation bindings, so the next message in such a thread starts a new
- * fork. The old forks' transcripts stay in claude's folder (and their ids stay known, so they are never mistaken
- * for a session). Not coordinated with a turn the daemon is running at that moment.
+ * {@code agent-tunnel forget}: drops conversation bindings. A forgotten Discord thread is closed, as after {@code !done}:
+ * the bridge answers a message there by saying so and how to start a new thread; the next {@code ask --thread NAME}
+ * of a forgotten {@code cli:} thread starts a new fork. The old forks' transcripts stay in claude's folder (and their
+ * ids stay known, so they are never mistaken for a session). Not coordinated with a turn the daemon is running at that
+ * moment.
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Forget conversations: the next question in them starts a new fork.",
-            "Needs exactly one of --thread KEY, --handle H or --all. Also closes the threads' tmux windows and deletes "
-                + "their uploads and outboxes."})
+        description = {"Forget conversations. A forgotten Discord thread is closed, as after !done (a message there is told",
+            "so, and to post `<handle> <question>` in the channel for a new thread); the next `ask --thread NAME` of a",
+            "forgotten cli: thread starts a new fork.",
+            "Needs exactly one of --thread KEY, --handle H or --all. Also closes the threads' tmux windows and deletes",
+            "their uploads and outboxes."})
 final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--thread", paramLabel = "KEY", description = "One thread, by key as `agent-tunnel status` shows it (such as cli:local-test).")
     String thread;

@@ -57,6 +57,31 @@ final class ForkWindows {
     }
 
     /**
+     * Renames the live window {@code from} to {@code to}; false when it is not there (or tmux is not installed). A running
+     * daemon addresses its windows by tmux's id, so its turns carry on, and it launches the thread's next window under
+     * the new name.
+     */
+    boolean rename(String from, String to) {
+        if (server.isEmpty()) {
+            return false;
+        }
+        try {
+            return server.get().renameWindow(from, to);
+        } catch (TmuxException e) {
+            return false;
+        }
+    }
+
+    /** The live window a person most likely wants to see: the one of the thread used last, if any. */
+    Optional<String> mostRecent(java.util.Collection<ThreadRecord> threads, Backend configured) {
+        Set<String> live = live();
+        return threads.stream()
+                .filter(t -> isLive(t, configured, live))
+                .max(java.util.Comparator.comparingDouble(ThreadRecord::lastUsed))
+                .map(ForkWindows::windowOf);
+    }
+
+    /**
      * Closes the thread's window (its claude ends with it); a window that is already gone is fine. A running daemon
      * sees the window close and tells the thread if a turn was running in it.
      */

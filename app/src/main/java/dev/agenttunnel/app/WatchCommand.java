@@ -1,6 +1,7 @@
 package dev.agenttunnel.app;
 
 import dev.agenttunnel.core.config.Settings;
+import dev.agenttunnel.core.store.ThreadStore;
 import dev.agenttunnel.tmux.TmuxException;
 import dev.agenttunnel.tmux.TmuxServer;
 import java.util.HashMap;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Watch the forks live: attach this terminal to the private tmux server (tmux -L <tmux_session>).",
-            "One window per thread; switch with C-b n / C-b p, detach with C-b d (the forks keep running).",
+            "One window per thread, opening on the one used last; switch with C-b n / C-b p, detach with C-b d",
+            "(the forks keep running).",
             "Run it from a plain terminal, outside tmux."})
 final class WatchCommand implements Callable<Integer> {
     @Mixin
@@ -53,7 +55,23 @@ final class WatchCommand implements Callable<Integer> {
             ctx.err().flush();
         }
         env.remove("TMUX_PANE");
-        return AttachedProcess.run(List.of(server.tmuxBinary().toString(), "-L", session, "attach-session", "-t", "=" + session),
+        String target = mostRecentWindow(settings).map(server::target).orElse("=" + session);
+        return AttachedProcess.run(List.of(server.tmuxBinary().toString(), "-L", session, "attach-session", "-t", target),
                 ctx.env().workingDir(), env);
+    }
+
+    /**
+     * The window of the thread a colleague used last, to open on (attaching to a window of the session makes it the
+     * current one); none when state.json cannot be read, which only costs that choice.
+     */
+    private java.util.Optional<String> mostRecentWindow(Settings settings) {
+        try {
+            return ForkWindows.of(settings, ctx.env())
+                    .mostRecent(new ThreadStore(settings.tunnel().statePath()).all().values(), settings.tunnel().backend());
+        } catch (java.io.IOException e) {
+            ctx.err().println("Note: cannot read " + settings.tunnel().statePath() + " (" + e.getMessage() + "), so watch opens on "
+                    + "the session's current window.");
+            return java.util.Optional.empty();
+        }
     }
 }

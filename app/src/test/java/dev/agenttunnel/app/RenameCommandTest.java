@@ -57,7 +57,8 @@ class RenameCommandTest {
         String[][] cases = {
             {"ghost", "spirit", "No handle 'ghost' in the registry."},
             {"payments", "ops", "already used"},
-            {"payments", "Not OK!", "Invalid handle 'not ok!'"},
+            {"payments", "!!!", "Invalid handle '!!!'"},
+            {"payments", "x", "Invalid handle 'x'"},
             {"payments", "payments", "already called that"},
         };
         for (String[] c : cases) {
@@ -67,6 +68,41 @@ class RenameCommandTest {
         }
         assertArrayEquals(registry, Files.readAllBytes(world.registryPath));
         assertArrayEquals(state, Files.readAllBytes(threads.statePath()));
+    }
+
+    /** One set of handle rules: `rename` makes a handle of NEW exactly as `>share NEW` does. */
+    @Test
+    void theNewNameIsSanitisedAsTheShareHookSanitisesALabel() throws Exception {
+        TunnelWorld.CliResult r = world.cli("rename", "payments", "Bad Name");
+
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("Renamed 'payments' → 'bad-name' (registry, 2 fork(s)).\n", r.out());
+        assertEquals("bad-name", threads.store().get("th:1").orElseThrow().handle());
+
+        Path other = world.sandbox.newDirectory("other");
+        String json = "{\"session_id\": \"33333333-cccc\", \"prompt\": \">share Bad_Name!\", \"cwd\": \"" + other
+                + "\", \"transcript_path\": \"\"}";
+        String said = dev.agenttunnel.hooks.ShareHookMain.run(json, world.environment(other), java.time.Clock.systemUTC()).orElseThrow();
+        assertTrue(said.contains("already used"), "the hook makes the same handle of it, held by the renamed record: " + said);
+        assertEquals("11111111-aaaa", world.registry().get("bad-name").orElseThrow().sessionId());
+    }
+
+    /** A live tmux window of a renamed thread gets the new handle's name, as a new launch would give it. */
+    @Test
+    void liveTmuxWindowsAreRenamedWithTheirThreads() throws Exception {
+        String window = dev.agenttunnel.tmux.WindowNames.of("ops", "th:4");
+        threads.fork("th:4", "ops", project, "", Backend.TMUX, "fork-4", window, "dan", Instant.now());
+        world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", window, "sleep 600");
+
+        TunnelWorld.CliResult r = world.cli("rename", "ops", "platform");
+
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("Renamed 'ops' → 'platform' (registry, 2 fork(s), 1 tmux window(s)).\n", r.out());
+        String renamed = dev.agenttunnel.tmux.WindowNames.of("platform", "th:4");
+        assertEquals(java.util.List.of(renamed), world.tmux("list-windows", "-t", "=" + world.tmuxSession, "-F", "#{window_name}")
+                .lines().toList());
+        assertEquals(renamed, threads.store().get("th:4").orElseThrow().tmuxWindow());
+        assertTrue(world.cli("status").out().contains("window=" + renamed + " (live)"), world.cli("status").describe());
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code agent-tunnel resume}: picks a fork and runs {@code claude --resume <fork>} attached to the terminal. A fake
- * {@code claude} first on PATH records its argv, cwd and CLAUDE_CONFIG_DIR and exits 7.
+ * {@code claude} first on PATH records its argv, cwd and CLAUDE_CONFIG_DIR and exits 7. In-process runs stand at a
+ * terminal where the person types what {@link TunnelWorld#cliAtTerminal} is given; others run under a pseudo-terminal.
  */
 class ResumeCommandTest {
     static final String NEWER = "aaaaaaaa-1111-4111-8111-111111111111";
@@ -77,7 +78,7 @@ class ResumeCommandTest {
     void resumesTheMostRecentForkInItsProjectAndConfigDirAndExitsWithClaudesCode() throws Exception {
         seedTwoForks();
 
-        TunnelWorld.CliResult r = world.cli("resume", "Payments");
+        TunnelWorld.CliResult r = world.cliAtTerminal("\n", "resume", "Payments");
 
         assertEquals(7, r.code(), r.describe());
         Map<String, String> ran = ran();
@@ -89,6 +90,9 @@ class ResumeCommandTest {
         assertEquals("  ← payments [claude-work]  asker=bob  5m ago  2 turns  fork=aaaaaaaa", err.get(1));
         assertEquals("    payments [claude-work]  asker=ann  2h ago  ? turns  fork=bbbbbbbb", err.get(2));
         assertTrue(err.get(3).contains("--fork"), r.describe());
+        assertTrue(err.get(4).startsWith("Press Enter to open fork aaaaaaaa in claude"), r.describe());
+        assertTrue(r.err().endsWith("Resumed fork aaaaaaaa of 'payments' (asked by bob); it has 2 forks, `agent-tunnel resume "
+                + "payments --fork <id prefix>` opens another.\n"), "said again once claude's screen is gone: " + r.describe());
     }
 
     @Test
@@ -96,17 +100,20 @@ class ResumeCommandTest {
         threads.fork("th:3", "ops", project, work.toString(), Backend.TMUX, OLDER, "ops-0003", "ann", Instant.now());
         world.tmux("new-session", "-d", "-s", world.tmuxSession, "-n", "ops-0003");
 
-        TunnelWorld.CliResult r = world.cli("resume", "ops");
+        TunnelWorld.CliResult r = world.cliAtTerminal("\n", "resume", "ops");
 
         assertEquals(7, r.code(), r.describe());
         assertTrue(r.err().contains("this fork also runs in window ops-0003") && r.err().contains("forget --thread th:3"), r.describe());
+        assertTrue(r.err().contains("Press Enter"), "the warning waits to be read: " + r.describe());
+        assertTrue(r.err().lines().toList().getLast().contains("this fork also runs in window ops-0003"), "and is said again after: "
+                + r.describe());
     }
 
     @Test
     void forkPicksTheForkByIdPrefix() throws Exception {
         seedTwoForks();
 
-        TunnelWorld.CliResult r = world.cli("resume", "payments", "--fork", "bbbb");
+        TunnelWorld.CliResult r = world.cliAtTerminal("", "resume", "payments", "--fork", "bbbb");
 
         assertEquals(7, r.code(), r.describe());
         assertEquals("--resume " + OLDER, ran().get("argv"));
@@ -144,7 +151,8 @@ class ResumeCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Cli.run(new CliContext(new dev.agenttunnel.core.Environment(env, world.sandbox.root()), new PrintWriter(out),
-                new PrintWriter(err)), "resume", "payments", "--config", world.config.toString());
+                new PrintWriter(err), java.util.Optional.of(new java.io.BufferedReader(new java.io.StringReader("")))),
+                "resume", "payments", "--config", world.config.toString());
 
         assertEquals(7, code, err.toString());
         assertEquals("<unset>", ran().get("config_dir"), "setting it to ~/.claude would move claude's state file");
@@ -179,13 +187,9 @@ class ResumeCommandTest {
                 while [[ ! -e '%s' ]] && kill -0 "$parent" 2>/dev/null; do sleep 0.05; done
                 exit 5
                 """.formatted(started, started, started, started, release));
-        ProcessBuilder builder = new ProcessBuilder(world.bin.resolve("agent-tunnel").toString(), "resume", "payments",
-                "--config", world.config.toString()).directory(world.sandbox.root().toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().clear();
-        builder.environment().putAll(world.env());
-        Process command = builder.start();
+        com.pty4j.PtyProcess command = world.atTerminal("resume", "payments");
         try {
+            new TerminalScreen(command.getInputStream()); // keeps the terminal's output drained
             awaitFile(started, command);
             kill("-INT", command.pid());
             assertFalse(command.waitFor(1, java.util.concurrent.TimeUnit.SECONDS), "an interrupt does not end the command");
@@ -208,6 +212,79 @@ class ResumeCommandTest {
 
     private static void kill(String signal, long pid) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
+    @Test
+    void withoutATerminalItRefusesBeforeStartingClaude() throws Exception {
+        seedTwoForks();
+
+        TunnelWorld.CliResult r = world.cli("resume", "payments");
+
+        assertEquals(ExitCodes.REFUSED, r.code(), r.describe());
+        assertTrue(r.err().contains("needs this command's input and output to be a terminal") && r.err().contains("agent-tunnel forks payments"),
+                r.describe());
+        assertFalse(Files.exists(record), "claude was not started");
+    }
+
+    /**
+     * The real claude, given a real fork but no terminal, fails with its own puzzling words ("No deferred tool marker
+     * …"); resume refuses first, in its own words, without starting it.
+     */
+    @Test
+    void aPipedResumeOfARealForkRefusesInsteadOfPassingOnClaudesError() throws Exception {
+        Files.writeString(world.config, Files.readString(world.config).replace("binary = \"claude\"",
+                "binary = \"" + world.sandbox.claudeBinary() + "\""));
+        Path real = world.project("real-project");
+        String session = world.newSession(real, "remember the word PELICAN");
+        threads.fork("th:1", "payments", real, world.sandbox.configDir().toString(), Backend.HEADLESS, session, "", "ann", Instant.now());
+        int requests = world.api.requests().size();
+
+        ProcessBuilder builder = new ProcessBuilder(world.bin.resolve("agent-tunnel").toString(), "resume", "payments",
+                "--config", world.config.toString()).directory(world.sandbox.root().toFile()).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(world.env());
+        Process piped = builder.start();
+        piped.getOutputStream().close();
+        String said = new String(piped.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertTrue(piped.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), said);
+        assertEquals(ExitCodes.REFUSED, piped.exitValue(), said);
+        assertTrue(said.contains("needs this command's input and output to be a terminal"), said);
+        assertFalse(said.toLowerCase(java.util.Locale.ROOT).contains("deferred tool marker"), said);
+        assertEquals(requests, world.api.requests().size(), "claude was not started");
+    }
+
+    /**
+     * At a real terminal claude takes the screen over (it clears it): the fork list waits for Enter before claude starts,
+     * and its gist is said again after claude exits.
+     */
+    @Test
+    void underAPseudoTerminalTheForkListWaitsForEnterAndIsSummedUpAfterClaude() throws Exception {
+        seedTwoForks();
+        Path fake = world.bin.resolve("claude");
+        Files.writeString(fake, Files.readString(fake).replace("exit 7", "printf '\\033[2J\\033[Hclaude ran\\n'\nexit 7"));
+
+        com.pty4j.PtyProcess person = world.atTerminal("resume", "payments");
+        try {
+            TerminalScreen screen = new TerminalScreen(person.getInputStream());
+            java.time.Duration wait = java.time.Duration.ofSeconds(30);
+            screen.await(wait, text -> text.contains("Press Enter to open fork aaaaaaaa in claude"), "the question before claude");
+            assertTrue(screen.text().contains("handle 'payments' has 2 forks") && screen.text().contains("asker=ann"), screen.text());
+            assertTrue(person.isAlive() && !Files.exists(record), "claude waits for Enter: " + screen.text());
+
+            person.getOutputStream().write("\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            person.getOutputStream().flush();
+
+            assertTrue(person.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), screen.text());
+            assertEquals(7, person.exitValue(), screen.text());
+            screen.await(wait, text -> text.contains("opens another."), "the summary");
+            String text = screen.text();
+            assertTrue(text.lastIndexOf("Resumed fork aaaaaaaa of 'payments'") > text.lastIndexOf("claude ran"),
+                    "the summary comes after claude's screen: " + text);
+            assertEquals("--resume " + NEWER, ran().get("argv"));
+        } finally {
+            person.destroyForcibly();
+        }
     }
 
     @Test

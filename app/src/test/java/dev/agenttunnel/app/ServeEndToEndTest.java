@@ -91,6 +91,44 @@ class ServeEndToEndTest {
         assertTrue(store().get("th:" + thread).isEmpty());
     }
 
+    /**
+     * Nobody is left in silence: a follow-up within the asker's cooldown gets ⏳ and is answered once it is over; a
+     * question to a mistyped handle gets the live handles; a message in a thread closed with !done is told how to start
+     * a new one. Chatter, and threads the bot did not open, still get nothing.
+     */
+    @Test
+    void aHeldFollowUpATypoAndAClosedThreadAreAllAnswered() throws Exception {
+        w = new ServeWorld("", "");
+        Files.writeString(w.world.config, Files.readString(w.world.config).replace("per_user_cooldown_s = 0.0", "per_user_cooldown_s = 3.0"));
+        w.startDaemon();
+        w.world.api.scriptMain(Scripts.echo());
+        String thread = w.openThread(w.alice, "payments what is the settlement time?");
+        String followUp = w.post(thread, w.alice, "and the amounts?");
+        w.discord.awaitReaction(r -> r.messageId().equals(followUp) && r.emoji().equals("⏳"), ServeWorld.WAIT);
+        w.awaitBot(thread, "what is the settlement time?");
+        w.awaitBot(thread, "and the amounts?");
+
+        String typo = w.post(w.channel, w.bob, "paymnets what is the settlement time?");
+        PostedMessage told = w.awaitBot(w.channel, "No live session for handle `paymnets`");
+        assertEquals(java.util.Optional.of(typo), told.replyToId());
+        assertTrue(told.content().contains("Did you mean `payments`?"), told.content());
+        String chatter = w.post(w.channel, w.bob, "lunch anyone?");
+        String foreign = w.discord.startThread(w.channel, chatter, w.bob, "lunch");
+        w.post(foreign, w.bob, "who is in?");
+
+        w.post(thread, w.alice, "!done");
+        w.awaitBot(thread, "✅ Closed");
+        w.post(thread, w.alice, "one more thing");
+        PostedMessage closed = w.awaitBot(thread, "This thread is closed");
+        assertTrue(closed.content().contains("<#" + w.channel + ">"), closed.content());
+        w.post(w.channel, w.bob, "!list");
+        w.awaitBot(w.channel, "Available handles");
+        assertTrue(w.discord.messages().stream().noneMatch(m -> m.byBot() && m.replyToId().equals(java.util.Optional.of(chatter))),
+                "chatter gets no answer");
+        assertTrue(w.discord.messagesIn(foreign).stream().noneMatch(PostedMessage::byBot), "a thread the bot did not open gets nothing");
+        assertTrue(w.world.api.mainRequests().stream().noneMatch(r -> r.lastUserText().contains("one more thing")));
+    }
+
     @Test
     void usersOutsideTheAllowlistGetNothing() throws Exception {
         w = new ServeWorld("", "");

@@ -88,7 +88,7 @@ class ServeTmuxEndToEndTest {
         w.post(thread, w.alice, "slow two");
         w.world.api.awaitRequest(r -> r.isMainConversation() && r.lastUserText().contains("slow two"), ServeWorld.WAIT);
         w.world.tmux("kill-server");
-        w.awaitBot(thread, "⚠️ The private tmux server `" + w.world.tmuxSession + "` stopped before claude answered");
+        w.awaitBot(thread, "(the private tmux server `" + w.world.tmuxSession + "` is gone too)");
         w.post(thread, w.alice, "and now?");
         w.awaitBot(thread, "and now?");
         assertTrue(forkWindow().isPresent(), "the server and the window are back: " + windows());
@@ -159,6 +159,63 @@ class ServeTmuxEndToEndTest {
         } finally {
             watch.destroyForcibly();
         }
+    }
+
+    /**
+     * The private server holds forks only (no shell window); {@code watch} opens on the fork a colleague used last; and
+     * {@code rename} renames the live windows of the handle's threads while the daemon runs, which keeps answering in
+     * the same (renamed) window.
+     */
+    @Test
+    void watchOpensOnTheForkUsedLastAndRenameRenamesLiveWindowsTheDaemonGoesOnUsing() throws Exception {
+        startTmuxDaemon("");
+        String first = w.openThread(w.alice, "payments first question");
+        w.awaitBot(first, "first question");
+        String second = w.openThread(w.bob, "payments second question");
+        w.awaitBot(second, "second question");
+        w.post(first, w.alice, "first again");
+        w.awaitBot(first, "first again");
+        Eventually.await(ServeWorld.WAIT, "the first thread recorded as used last", () -> store().get("th:" + first).orElseThrow()
+                .lastUsed() > store().get("th:" + second).orElseThrow().lastUsed());
+        String firstWindow = store().get("th:" + first).orElseThrow().tmuxWindow();
+        String secondWindow = store().get("th:" + second).orElseThrow().tmuxWindow();
+        assertEquals(java.util.Set.of(firstWindow, secondWindow), java.util.Set.copyOf(windows()), "only the forks' windows, no shell");
+
+        PtyProcess watch = w.world.atTerminal("watch");
+        try {
+            TerminalScreen screen = new TerminalScreen(watch.getInputStream());
+            // The status line marks the current window with '*'.
+            screen.await(ServeWorld.WAIT, text -> text.contains(firstWindow + "*"), "the first thread's window current");
+            assertEquals(List.of(firstWindow), w.world.tmux("list-windows", "-t", "=" + w.world.tmuxSession, "-F",
+                    "#{window_active} #{window_name}").lines().filter(l -> l.startsWith("1 ")).map(l -> l.substring(2)).toList(),
+                    "watch opens on the fork used last");
+            watch.getOutputStream().write(new byte[] {2, 'd'}); // C-b d: detach
+            watch.getOutputStream().flush();
+            assertTrue(watch.waitFor(ServeWorld.WAIT.toSeconds(), TimeUnit.SECONDS), "watch ended after detaching: " + screen.text());
+        } finally {
+            watch.destroyForcibly();
+        }
+
+        List<String> idsBefore = windowIds();
+        TunnelWorld.CliResult renamed = w.world.cli("rename", "payments", "Billing Team");
+
+        assertEquals(0, renamed.code(), renamed.describe());
+        assertTrue(renamed.out().contains("'billing-team'") && renamed.out().contains("2 tmux window(s)"), renamed.describe());
+        String firstRenamed = dev.agenttunnel.tmux.WindowNames.of("billing-team", "th:" + first);
+        String secondRenamed = dev.agenttunnel.tmux.WindowNames.of("billing-team", "th:" + second);
+        assertEquals(java.util.Set.of(firstRenamed, secondRenamed), java.util.Set.copyOf(windows()));
+        assertTrue(w.world.cli("status").out().contains("window=" + firstRenamed + " (live)"), w.world.cli("status").describe());
+
+        w.post(first, w.alice, "after the rename");
+        w.awaitBot(first, "after the rename");
+        assertEquals(idsBefore, windowIds(), "answered warm in the same, renamed window");
+        Eventually.await(ServeWorld.WAIT, "the new name kept in state.json",
+                () -> store().get("th:" + first).orElseThrow().tmuxWindow().equals(firstRenamed));
+        assertEquals(java.util.Set.of(firstRenamed, secondRenamed), java.util.Set.copyOf(windows()));
+    }
+
+    private List<String> windowIds() {
+        return w.world.tmux("list-windows", "-t", "=" + w.world.tmuxSession, "-F", "#{window_id}").lines().sorted().toList();
     }
 
     @Test

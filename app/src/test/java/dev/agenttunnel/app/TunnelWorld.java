@@ -199,12 +199,19 @@ final class TunnelWorld implements AutoCloseable {
         return dir;
     }
 
-    /** Runs {@code tmux -L <this world's server> args…}; returns what it printed (stdout and stderr). */
+    /**
+     * Runs {@code tmux -L <this world's server> args…} with this world's environment (its own {@code TMUX_TMPDIR}, as
+     * the CLI and the daemon see it, whatever the caller's tmux variables say); returns what it printed (stdout and
+     * stderr).
+     */
     String tmux(String... args) {
         List<String> command = new ArrayList<>(List.of("tmux", "-L", tmuxSession));
         command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(env());
+            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             return out;
@@ -216,6 +223,7 @@ final class TunnelWorld implements AutoCloseable {
         }
     }
 
+    /** Stops this world's tmux server (and, through the sandbox, any other started in it), then removes everything. */
     @Override
     public void close() {
         tmux("kill-server");

@@ -40,6 +40,51 @@ public final class Handles {
         return compact.isEmpty() ? "session" : compact.substring(0, Math.min(6, compact.length()));
     }
 
+    /**
+     * The handle among {@code handles} that {@code word} is most likely a typo of: one edit away (a letter added,
+     * dropped, changed, or two neighbours swapped) for a handle of 4–6 characters, two for a longer one; shorter handles
+     * are too close to ordinary words to guess at. Empty when none is that close (or {@code word} is one of them).
+     */
+    public static Optional<String> closest(String word, java.util.Collection<String> handles) {
+        String typed = normalise(word);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String handle : handles) {
+            if (handle.equals(typed)) {
+                return Optional.empty();
+            }
+            int allowed = handle.length() >= 7 ? 2 : handle.length() >= 4 ? 1 : 0;
+            int distance = allowed == 0 || Math.abs(handle.length() - typed.length()) > allowed ? Integer.MAX_VALUE
+                    : editDistance(typed, handle);
+            if (distance <= allowed && distance < bestDistance) {
+                best = handle;
+                bestDistance = distance;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost one each. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
     private static String trimDashes(String s) {
         int start = 0;
         int end = s.length();

@@ -25,6 +25,21 @@ class HandlesTest {
     }
 
     @Test
+    void aNearMissOfALiveHandleIsTakenForATypoButOrdinaryWordsAreNot() {
+        java.util.List<String> live = java.util.List.of("payments", "ops", "ledger", "3dd5d0");
+        assertEquals(Optional.of("payments"), Handles.closest("paymnets", live), "two letters swapped");
+        assertEquals(Optional.of("payments"), Handles.closest("Payment", live), "one letter short");
+        assertEquals(Optional.of("payments"), Handles.closest("paymants", live));
+        assertEquals(Optional.of("ledger"), Handles.closest("ledgr", live));
+        assertEquals(Optional.of("3dd5d0"), Handles.closest("3dd5d1", live));
+        for (String chatter : new String[] {"oops", "top", "lunch", "did", "leader", "pay", "payroll-team"}) {
+            assertEquals(Optional.empty(), Handles.closest(chatter, live), chatter);
+        }
+        assertEquals(Optional.empty(), Handles.closest("payments", live), "a live handle is no typo");
+        assertEquals(Optional.empty(), Handles.closest("paymnets", java.util.List.of()));
+    }
+
+    @Test
     void derivesSixCharactersFromTheSessionId() {
         assertEquals("111111", Handles.derive("11111111-2222-3333-4444-555555555555"));
         assertEquals("session", Handles.derive("---"));

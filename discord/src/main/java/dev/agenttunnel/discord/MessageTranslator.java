@@ -14,7 +14,8 @@ import net.dv8tion.jda.api.entities.channel.unions.MessageChannelUnion;
 /**
  * Turns a received JDA {@link Message} into a {@link ChatEvent} of plain values: ids as strings, the author's
  * display name (guild nickname, else global name, else username), the author's role ids in a guild (none in DMs),
- * the bot flag (also set for webhook messages), the kind of place and, for a thread, its parent channel's id.
+ * the bot flag (also set for webhook messages), the kind of place and, for a thread, its parent channel's id and who
+ * opened it.
  */
 final class MessageTranslator {
     private MessageTranslator() {
@@ -24,8 +25,9 @@ final class MessageTranslator {
         MessageChannelUnion channel = message.getChannel();
         ChannelKind kind = kind(message.getChannelType());
         String parentId = kind == ChannelKind.THREAD ? channel.asThreadChannel().getParentChannel().getId() : "";
+        String ownerId = kind == ChannelKind.THREAD ? channel.asThreadChannel().getOwnerId() : "";
         return new ChatEvent(message.getId(), channel.getId(), kind, parentId, author(message),
-                message.getContentRaw(), attachments(message));
+                message.getContentRaw(), attachments(message), ownerId);
     }
 
     static ChannelKind kind(ChannelType type) {

@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * approved), XDG dirs and {@code TMPDIR} under the root, and an environment built from scratch that points
  * claude at a {@link FakeAnthropicApi}. Nothing here reads or writes the real {@code ~/.claude*}.
  *
+ * <p>tmux too is private: {@code TMUX_TMPDIR} is a folder of this sandbox's own, whatever the caller's
+ * {@code TMUX}/{@code TMUX_TMPDIR} say, so every tmux server a test starts with this environment has its socket
+ * there, and {@link #close()} stops each of them — whether the test passed or failed.
+ *
  * <p>claude rewrites {@code home/.claude.json} while it runs: call {@link #trust} before starting it.
  */
 public final class ClaudeSandbox implements AutoCloseable {
@@ -42,21 +46,34 @@ public final class ClaudeSandbox implements AutoCloseable {
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(3);
 
+    /**
+     * The longest {@code TMUX_TMPDIR} kept under the root: a socket path ({@code <dir>/tmux-<uid>/<name>}) must fit in
+     * the 107 bytes of a Unix socket address; a longer temp root gets a short folder of its own under {@code /tmp}.
+     */
+    private static final int TMUX_DIR_MAX = 60;
+
     private final FakeAnthropicApi api;
     private final Path root;
     private final Path home;
+    private final Path tmuxDir;
     private volatile Path binary;
 
-    private ClaudeSandbox(FakeAnthropicApi api, Path root) {
+    private ClaudeSandbox(FakeAnthropicApi api, Path root, Path tmuxDir) {
         this.api = api;
         this.root = root;
         this.home = root.resolve("home");
+        this.tmuxDir = tmuxDir;
     }
 
     /** Creates the temp tree and the seeded {@code home/.claude.json}. */
     public static ClaudeSandbox create(FakeAnthropicApi api) {
         Objects.requireNonNull(api, "api");
-        ClaudeSandbox sandbox = new ClaudeSandbox(api, TempDirs.create("claude-sandbox-"));
+        Path root = TempDirs.create("claude-sandbox-");
+        Path tmuxDir = root.resolve("tmux");
+        if (tmuxDir.toString().length() > TMUX_DIR_MAX) {
+            tmuxDir = TempDirs.create(Path.of("/tmp"), "at-tmux-");
+        }
+        ClaudeSandbox sandbox = new ClaudeSandbox(api, root, tmuxDir);
         sandbox.layOut();
         return sandbox;
     }
@@ -79,6 +96,11 @@ public final class ClaudeSandbox implements AutoCloseable {
     /** {@code home/.claude.json}: claude's state file (onboarding, trusted folders, approved keys). */
     public Path stateFile() {
         return home.resolve(".claude.json");
+    }
+
+    /** {@code TMUX_TMPDIR} of this sandbox's environment: where the sockets of the tmux servers it starts live. */
+    public Path tmuxDir() {
+        return tmuxDir;
     }
 
     /** The fake API this sandbox points claude at. */
@@ -109,8 +131,8 @@ public final class ClaudeSandbox implements AutoCloseable {
 
     /**
      * The child environment, built from scratch: a few basics copied from this JVM ({@link #INHERITED}), then
-     * {@code HOME}, XDG dirs and {@code TMPDIR} under the sandbox, the fake API's URL and key, and the switches that
-     * keep claude off the network and quiet.
+     * {@code HOME}, XDG dirs, {@code TMPDIR} and {@code TMUX_TMPDIR} of the sandbox, the fake API's URL and key, and
+     * the switches that keep claude off the network and quiet.
      */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -126,6 +148,7 @@ public final class ClaudeSandbox implements AutoCloseable {
         env.put("XDG_CACHE_HOME", root.resolve("xdg/cache").toString());
         env.put("XDG_DATA_HOME", root.resolve("xdg/data").toString());
         env.put("TMPDIR", root.resolve("tmp").toString());
+        env.put("TMUX_TMPDIR", tmuxDir.toString());
         env.put("ANTHROPIC_BASE_URL", api.baseUrl());
         env.put("ANTHROPIC_API_KEY", API_KEY);
         env.put("DISABLE_AUTOUPDATER", "1");
@@ -195,9 +218,11 @@ public final class ClaudeSandbox implements AutoCloseable {
         return transcriptDir(project).resolve(sessionId + ".jsonl");
     }
 
-    /** Deletes the temp tree (best effort). */
+    /** Stops every tmux server started with this sandbox's environment, then deletes the temp tree (best effort). */
     @Override
     public void close() {
+        PrivateTmux.killServers(tmuxDir, env());
+        TempDirs.deleteQuietly(tmuxDir);
         TempDirs.deleteQuietly(root);
     }
 
@@ -219,6 +244,7 @@ public final class ClaudeSandbox implements AutoCloseable {
             for (String dir : List.of("xdg/config", "xdg/state", "xdg/cache", "xdg/data", "tmp")) {
                 Files.createDirectories(root.resolve(dir));
             }
+            Files.createDirectories(tmuxDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lay out sandbox " + root, e);
         }

@@ -23,6 +23,15 @@ public final class TempDirs {
         }
     }
 
+    /** A new directory under {@code parent}, resolved to its real path. */
+    public static Path create(Path parent, String prefix) {
+        try {
+            return Files.createTempDirectory(parent, prefix).toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir under " + parent, e);
+        }
+    }
+
     /** Deletes {@code root} and everything below it; ignores what cannot be deleted. Returns whether it is gone. */
     public static boolean deleteQuietly(Path root) {
         if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {

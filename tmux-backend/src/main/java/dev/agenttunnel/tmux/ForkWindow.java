@@ -11,7 +11,8 @@ import java.util.Optional;
  */
 final class ForkWindow {
     final String token;
-    final String name;
+    /** The window's name; it changes when the thread's handle is renamed (tmux's id for it does not). */
+    String name;
     final List<String> signature;
     private String windowId = "";
     private String paneId = "";
@@ -25,6 +26,10 @@ final class ForkWindow {
         this.name = name;
         this.signature = List.copyOf(signature);
         this.forkId = knownForkId;
+    }
+
+    void rename(String newName) {
+        name = newName;
     }
 
     void placed(TmuxServer.Window window) {

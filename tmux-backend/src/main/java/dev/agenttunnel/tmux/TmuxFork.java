@@ -27,7 +27,7 @@ public final class TmuxFork implements ForkBackend {
     private static final Duration REPLY_MARGIN = Duration.ofSeconds(30);
 
     private final TmuxForks hub;
-    private final String windowName;
+    private volatile String windowName;
     private final ActorRef<TmuxSession.Command> session;
 
     TmuxFork(TmuxForks hub, String windowName, ActorRef<TmuxSession.Command> session) {
@@ -40,6 +40,14 @@ public final class TmuxFork implements ForkBackend {
     @Override
     public String tmuxWindow() {
         return windowName;
+    }
+
+    /** The thread's handle was renamed: its window is called {@code newName} from now on (see {@link TmuxSession.Rename}). */
+    void rename(String newName) {
+        if (!newName.equals(windowName)) {
+            windowName = newName;
+            session.tell(new TmuxSession.Rename(newName));
+        }
     }
 
     @Override

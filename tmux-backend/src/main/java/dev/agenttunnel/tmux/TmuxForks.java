@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Its runtime dir ({@code <state dir>/run/tmux-<session>-<pid>}) holds the inbox FIFO, the hook script and the
  * one-shot launch scripts. Windows it launches are tagged with its pid, so a later daemon closes windows left by one
  * that died ({@link #start}), while windows of a live one (e.g. {@code serve} while {@code ask} runs) are left alone.
- * {@link #close()} ends running turns, closes this daemon's windows and removes the runtime dir; the server itself and
- * its first (shell) window stay for {@code watch}.
+ * {@link #close()} ends running turns, closes this daemon's windows and removes the runtime dir; the server keeps the
+ * windows of other agent-tunnel processes, and ends with the last one.
  */
 public final class TmuxForks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TmuxForks.class);
@@ -124,16 +124,23 @@ public final class TmuxForks implements AutoCloseable {
         return forks;
     }
 
-    /** The fork of one conversation thread; the same object (and session actor) for the same thread key. */
+    /**
+     * The fork of one conversation thread; the same object (and session actor) for the same thread key. When the
+     * thread's handle changed since ({@code agent-tunnel rename}), its window takes the name of the new handle.
+     */
     public TmuxFork forThread(String handle, String threadKey) {
-        return forks.computeIfAbsent(threadKey, key -> {
-            String name = WindowNames.of(handle, key);
+        String name = WindowNames.of(handle, threadKey);
+        TmuxFork fork = forks.computeIfAbsent(threadKey, key -> {
             ActorRef<TmuxSession.Command> session = system.systemActorOf(
                     // A bug in one step must not strand the thread: restart fresh (the window is closed on the way).
-                    Behaviors.supervise(TmuxSession.create(this, name)).onFailure(RuntimeException.class, SupervisorStrategy.restart()),
+                    // A restart takes the window's name of now (the thread may have been renamed since).
+                    Behaviors.supervise(TmuxSession.create(this, () -> java.util.Optional.ofNullable(forks.get(key))
+                            .map(TmuxFork::tmuxWindow).orElse(name))).onFailure(RuntimeException.class, SupervisorStrategy.restart()),
                     "session-" + sessions.incrementAndGet(), DispatcherSelector.blocking());
             return new TmuxFork(this, name, session);
         });
+        fork.rename(name);
+        return fork;
     }
 
     /**

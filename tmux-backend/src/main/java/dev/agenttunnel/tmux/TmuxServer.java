@@ -27,8 +27,12 @@ import java.util.concurrent.TimeoutException;
  * <p>Every call names the socket, so the owner's own tmux server is never touched, and targets are exact
  * ({@code =session:=window}), so a window called {@code h-1} is never mistaken for {@code h-12}. tmux runs with the
  * {@link Environment} handed in (never this JVM's by accident); a server started here inherits it. Calls block for
- * the few milliseconds a tmux client takes and throw {@link TmuxException} with tmux's own words. A server that was
- * killed underneath is started again by the next {@link #ensureSession()}.
+ * the few milliseconds a tmux client takes and throw {@link TmuxException} with tmux's own words.
+ *
+ * <p>The session holds fork windows only: the server starts with the first fork's window ({@link #newWindow}), with
+ * no shell window of its own, and it ends when the last window closes; a server that was killed underneath is started
+ * again by the next {@link #newWindow}. A window is targeted by its exact name or by tmux's id for it ({@code @3});
+ * a fork addresses its own window by id, which stays the same when the window is renamed.
  */
 public final class TmuxServer {
     /**
@@ -84,9 +88,9 @@ public final class TmuxServer {
         return session;
     }
 
-    /** The exact target of a window of our session. */
-    public String target(String windowName) {
-        return "=" + session + ":=" + windowName;
+    /** The exact target of a window of our session, by name; a window id ({@code @3}) is its own target. */
+    public String target(String window) {
+        return window.startsWith("@") ? window : "=" + session + ":=" + window;
     }
 
     /** Whether the server runs and has our session. */
@@ -94,41 +98,80 @@ public final class TmuxServer {
         return call(null, "has-session", "-t", "=" + session).exit() == 0;
     }
 
-    /**
-     * Starts the server and our session if either is missing (the session's first window is a plain shell), and sets
-     * the options forks rely on: a window whose program ended stays, so its last words can still be read.
-     */
-    public void ensureSession() throws TmuxException {
-        if (hasSession()) {
-            return;
-        }
-        Result created = call(null, "new-session", "-d", "-s", session, "-x", DEFAULT_SIZE_X, "-y", DEFAULT_SIZE_Y);
-        if (created.exit() != 0 && !hasSession()) {
-            throw failure("new-session (starting the private server)", created);
-        }
-        run("set-option", "-g", "-w", "remain-on-exit", "on");
-    }
 
-    /** The {@code TERM} tmux gives the programs in its panes ({@code default-terminal}). */
+    /**
+     * The {@code TERM} tmux gives the programs in its panes ({@code default-terminal}). Asked of a server started for
+     * the question when none runs yet (it ends again at once, having no session).
+     */
     public String terminal() throws TmuxException {
-        String term = run("show-options", "-g", "-v", "default-terminal").strip();
+        String term = run("start-server", ";", "show-options", "-g", "-v", "default-terminal").strip();
         return term.isEmpty() ? "screen" : term;
     }
 
     /**
      * Opens a window named {@code name} in {@code cwd} running {@code command} (an argv, executed without a shell),
-     * without switching to it, and keeps it after the program ends. Returns the new window.
+     * without switching to it, and keeps it after the program ends. Without a session (no server yet, or its last
+     * window closed) the session is started first ({@link #startSession}). Returns the new window.
      */
     public Window newWindow(String name, Path cwd, List<String> command) throws TmuxException {
         List<String> args = new ArrayList<>(List.of("new-window", "-d", "-P", "-F", "#{window_id}" + FIELD + "#{pane_id}"
                 + FIELD + "#{pane_pid}", "-t", "=" + session + ":", "-n", name, "-c", cwd.toString()));
         args.addAll(command);
-        String[] ids = run(args.toArray(String[]::new)).strip().split(FIELD);
-        if (ids.length < 3) {
-            throw new TmuxException("tmux new-window printed no window id");
+        String placeholder = null;
+        try {
+            // The session can end (its last window closed) between the look and the call: then it is started again.
+            for (int attempt = 1; ; attempt++) {
+                if (placeholder == null && !hasSession()) {
+                    placeholder = startSession();
+                }
+                Result made = call(null, args.toArray(String[]::new));
+                if (made.exit() == 0) {
+                    String[] ids = made.out().strip().split(FIELD);
+                    if (ids.length < 3) {
+                        throw new TmuxException("tmux new-window printed no window id");
+                    }
+                    call(null, "set-option", "-w", "-t", ids[0], "remain-on-exit", "on");
+                    return new Window(name, ids[0], ids[1], false, "", parsePid(ids[2]), "");
+                }
+                if (attempt == 3 || hasSession()) {
+                    throw failure("new-window", made);
+                }
+            }
+        } finally {
+            if (placeholder != null) {
+                call(null, "kill-window", "-t", placeholder);
+            }
         }
-        call(null, "set-option", "-w", "-t", ids[0], "remain-on-exit", "on");
-        return new Window(name, ids[0], ids[1], false, "", parsePid(ids[2]), "");
+    }
+
+    /**
+     * Starts the server and our session, and sets the options forks rely on: a window whose program ended stays, so
+     * its last words can still be read. A session needs a window, so it starts with a placeholder that waits (a
+     * program that ended before the option is set would take its window, and the session, with it); the caller closes
+     * it as soon as the first fork's window is open, so the session only ever shows forks. The placeholder is tagged
+     * as ours ({@link #OWNER_OPTION}), so should we die in between, the next daemon closes it. Returns its id, or null
+     * when another process started the session meanwhile.
+     */
+    private String startSession() throws TmuxException {
+        Result started = call(null, "new-session", "-d", "-P", "-F", "#{window_id}", "-s", session, "-x", DEFAULT_SIZE_X,
+                "-y", DEFAULT_SIZE_Y, "-n", "starting", "sleep", "86400");
+        if (started.exit() != 0) {
+            if (hasSession()) {
+                return null;
+            }
+            throw failure("new-session (starting the private server)", started);
+        }
+        String placeholder = started.out().strip();
+        call(null, "set-option", "-w", "-t", placeholder, OWNER_OPTION, String.valueOf(ProcessHandle.current().pid()));
+        run("set-option", "-g", "-w", "remain-on-exit", "on");
+        // Windows keep their order without gaps (0, 1, …) as forks come and go, starting when the placeholder goes.
+        call(null, "set-option", "-t", "=" + session + ":", "renumber-windows", "on");
+        return placeholder;
+    }
+
+    /** Renames a window (by name or id); false when there is no such window. */
+    public boolean renameWindow(String window, String newName) throws TmuxException {
+        return call(null, "rename-window", "-t", target(window), newName).exit() == 0;
     }
 
     /** Sets a hook (e.g. {@code pane-died}) on the window with tmux id {@code windowId}; {@code command} is a tmux command. */
@@ -185,17 +228,17 @@ public final class TmuxServer {
         call(null, "run-shell", "true");
     }
 
-    /** The visible screen of the window's pane as plain text. */
-    public String capture(String name) throws TmuxException {
-        return run("capture-pane", "-p", "-t", target(name));
+    /** The visible screen of the window's pane (window by name or id) as plain text. */
+    public String capture(String window) throws TmuxException {
+        return run("capture-pane", "-p", "-t", target(window));
     }
 
     /**
      * The visible screen with up to {@code historyLines} lines of scrollback above it: what a program printed before it
      * ended, including the first line of a new pane, which tmux tends to push into the scrollback at once.
      */
-    public String capture(String name, int historyLines) throws TmuxException {
-        return run("capture-pane", "-p", "-S", "-" + historyLines, "-t", target(name));
+    public String capture(String window, int historyLines) throws TmuxException {
+        return run("capture-pane", "-p", "-S", "-" + historyLines, "-t", target(window));
     }
 
     /** Kills the window; a window (or server) that is already gone is fine. Returns whether one was killed. */
@@ -225,22 +268,22 @@ public final class TmuxServer {
     }
 
     /**
-     * Types {@code text} into the window as one bracketed paste ({@code load-buffer} from stdin, then
+     * Types {@code text} into the window (by name or id) as one bracketed paste ({@code load-buffer} from stdin, then
      * {@code paste-buffer -p}), so newlines do not submit early and nothing in the text is read as a key binding or an
      * option. The buffer has a name of its own and is deleted by the paste, so concurrent pastes never mix.
      */
-    public void paste(String name, String text) throws TmuxException {
+    public void paste(String window, String text) throws TmuxException {
         String buffer = "agent-tunnel-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Result loaded = call(text, "load-buffer", "-b", buffer, "-");
         if (loaded.exit() != 0) {
             throw failure("load-buffer", loaded);
         }
-        run("paste-buffer", "-d", "-p", "-b", buffer, "-t", target(name));
+        run("paste-buffer", "-d", "-p", "-b", buffer, "-t", target(window));
     }
 
-    /** Presses Enter in the window. */
-    public void pressEnter(String name) throws TmuxException {
-        run("send-keys", "-t", target(name), "Enter");
+    /** Presses Enter in the window (by name or id). */
+    public void pressEnter(String window) throws TmuxException {
+        run("send-keys", "-t", target(window), "Enter");
     }
 
     /**

@@ -81,6 +81,13 @@ final class TmuxSession {
     record WindowClosed(String windowId, boolean serverGone) implements Command {
     }
 
+    /**
+     * The thread's handle was renamed: its window is called {@code windowName} from now on (renamed now if it is open,
+     * and launched under that name next time). The window itself, and a turn running in it, carry on.
+     */
+    record Rename(String windowName) implements Command {
+    }
+
     private record TurnTimedOut(long turn) implements Command {
     }
 
@@ -149,7 +156,7 @@ final class TmuxSession {
     private final TimerScheduler<Command> timers;
     private final TmuxForks hub;
     private final TmuxServer server;
-    private final String windowName;
+    private String windowName;
     private ForkWindow window;
     private Turn turn;
     private long turns;
@@ -162,8 +169,10 @@ final class TmuxSession {
         this.windowName = windowName;
     }
 
-    static Behavior<Command> create(TmuxForks hub, String windowName) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new TmuxSession(context, timers, hub, windowName).between()));
+    /** @param windowName the window's name when the session (re)starts */
+    static Behavior<Command> create(TmuxForks hub, java.util.function.Supplier<String> windowName) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new TmuxSession(context, timers, hub, windowName.get()).between()));
     }
 
     // ----- phases -----
@@ -175,6 +184,7 @@ final class TmuxSession {
                 .onMessage(QueryLive.class, this::onQueryLive)
                 .onMessage(Hooked.class, this::onHookBetweenTurns)
                 .onMessage(WindowClosed.class, this::onWindowClosedBetweenTurns)
+                .onMessage(Rename.class, this::onRename)
                 .onMessage(Command.class, stale -> Behaviors.same()) // a late timer, output, or cancel of a finished turn
                 .onSignal(PreRestart.class, signal -> released())
                 .onSignal(PostStop.class, signal -> released())
@@ -212,10 +222,32 @@ final class TmuxSession {
                 .onMessage(Release.class, this::onRelease)
                 .onMessage(Ask.class, this::refuseWhileBusy)
                 .onMessage(QueryLive.class, this::onQueryLive)
+                .onMessage(Rename.class, this::onRename)
                 .onMessage(Command.class, stale -> Behaviors.same())
                 .onSignal(PreRestart.class, signal -> released())
                 .onSignal(PostStop.class, signal -> released())
                 .build();
+    }
+
+    /** Takes the new name (the window is addressed by its id, so nothing else changes); renames an open window. */
+    private Behavior<Command> onRename(Rename rename) {
+        windowName = rename.windowName();
+        if (window != null) {
+            window.rename(windowName);
+            if (!window.windowId().isEmpty()) {
+                try {
+                    server.renameWindow(window.windowId(), windowName);
+                } catch (TmuxException e) {
+                    context.getLog().debug("{}: could not rename window {}: {}", windowName, window.windowId(), e.getMessage());
+                }
+            }
+        }
+        return Behaviors.same();
+    }
+
+    /** What tmux calls address this session's window by: its id once placed (a rename does not change it). */
+    private String windowTarget() {
+        return window != null && !window.windowId().isEmpty() ? window.windowId() : windowName;
     }
 
     // ----- a turn begins -----
@@ -267,7 +299,7 @@ final class TmuxSession {
 
     private boolean liveOnServer() {
         try {
-            return server.window(window.name).map(w -> w.id().equals(window.windowId()) && !w.paneDead()).orElse(false);
+            return server.windows().stream().anyMatch(w -> w.id().equals(window.windowId()) && !w.paneDead());
         } catch (TmuxException e) {
             return false;
         }
@@ -285,8 +317,6 @@ final class TmuxSession {
             context.getLog().warn("{}: the tmux backend's hook script {} had been changed or replaced; wrote it afresh", windowName,
                     hub.inbox().hookScript());
         }
-        server.ensureSession();
-        hub.ensureControl();
         String token = HexFormat.of().toHexDigits(RANDOM.nextLong());
         List<String> argv = new ArrayList<>();
         argv.add(claude.toString());
@@ -300,7 +330,9 @@ final class TmuxSession {
         hub.register(window, context.getSelf());
         server.killWindow(windowName); // one left by an earlier launch of this thread (e.g. before a restart)
         List<String> command = LaunchScript.write(hub.runtimeDir(), token, forkEnv, argv, server.terminal());
-        hub.placed(window, server.newWindow(windowName, turn.project, command), context.getSelf());
+        TmuxServer.Window placed = server.newWindow(windowName, turn.project, command);
+        hub.ensureControl(); // after the window: it may be the one that started the session
+        hub.placed(window, placed, context.getSelf());
         timers.startSingleTimer(LAUNCH_TIMER, new LaunchTimedOut(turn.id), hub.launchTimeout());
         context.getLog().debug("{} {}: launched {} in window {} after {} ms", windowName, turn.marker,
                 turn.forkId == null ? "a fork of " + turn.request.turn().resumeId() : "fork " + turn.forkId, window.windowId(),
@@ -314,8 +346,8 @@ final class TmuxSession {
         turn.phase = Phase.SUBMITTING;
         turn.forkId = window.forkId();
         try {
-            server.paste(window.name, turn.prompt);
-            server.pressEnter(window.name);
+            server.paste(windowTarget(), turn.prompt);
+            server.pressEnter(windowTarget());
         } catch (TmuxException e) {
             retire();
             return false;
@@ -443,7 +475,7 @@ final class TmuxSession {
     private Optional<Behavior<Command>> blockedEnd() {
         String screen;
         try {
-            screen = server.capture(windowName);
+            screen = server.capture(windowTarget());
         } catch (TmuxException e) {
             screen = "";
         }
@@ -481,7 +513,7 @@ final class TmuxSession {
         turn.enterPresses++;
         timers.startSingleTimer(SUBMIT_TIMER, new SubmitNotSeen(turn.id), SUBMIT_WAIT);
         try {
-            server.pressEnter(windowName);
+            server.pressEnter(windowTarget());
         } catch (TmuxException e) {
             // The window is gone: its close notice ends the turn.
         }
@@ -493,9 +525,11 @@ final class TmuxSession {
             return Behaviors.same();
         }
         forgetWindow();
+        // The server ends with its last window, so a killed server and the last window closed look the same here.
         return fail(closed.serverGone()
-                ? "The private tmux server `" + server.session() + "` stopped before claude answered. Ask again: the next "
-                        + "question starts it again and resumes the fork with the conversation so far."
+                ? "The fork's tmux window was closed before claude answered (the private tmux server `" + server.session()
+                        + "` is gone too). Ask again: the next question starts it again and resumes the fork with the "
+                        + "conversation so far."
                 : "The fork's tmux window was closed before claude answered. Ask again: the next question restarts the fork "
                         + "with the conversation so far.", false);
     }
@@ -654,7 +688,7 @@ final class TmuxSession {
     private String screenTail() {
         String screen;
         try {
-            screen = server.capture(windowName, SCREEN_LINES);
+            screen = server.capture(windowTarget(), SCREEN_LINES);
         } catch (TmuxException e) {
             return "";
         }

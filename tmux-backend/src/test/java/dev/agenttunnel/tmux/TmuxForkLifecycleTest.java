@@ -124,7 +124,7 @@ class TmuxForkLifecycleTest {
     }
 
     @Test
-    void shuttingDownEndsRunningTurnsAndClosesTheirWindowsButKeepsTheServer() throws Exception {
+    void shuttingDownEndsRunningTurnsAndClosesTheirWindowsAndTheServerEndsWithThem() throws Exception {
         TmuxFork idle = rig.forks().forThread("payments", "th:5");
         rig.answered(idle.start(request(first(), "what word?")), TURN);
         TmuxFork busy = rig.forks().forThread("payments", "th:6");
@@ -135,9 +135,8 @@ class TmuxForkLifecycleTest {
 
         TurnOutcome.Failed failed = Rig.failed(slow, Duration.ofSeconds(10));
         assertTrue(failed.message().contains("shutting down"), failed.message());
-        assertEquals(List.of(), rig.server().windows().stream().filter(w -> !w.owner().isEmpty()).toList(),
-                "no fork window is left");
-        assertTrue(rig.server().hasSession(), "the server stays for watch");
+        assertEquals(List.of(), rig.server().windows(), "no fork window is left");
+        assertFalse(rig.server().hasSession(), "the private server had only forks, and ends with the last one");
     }
 
     @Test

@@ -31,7 +31,7 @@ class TmuxServerTest {
     @BeforeEach
     void setUp() throws Exception {
         Environment env = new Environment(Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", dir.toString(), "SHELL", "/bin/sh", "LANG", "C.UTF-8"), dir);
+                "HOME", dir.toString(), "SHELL", "/bin/sh", "LANG", "C.UTF-8", "TMUX_TMPDIR", dir.toString()), dir);
         Rig.requireTmux(env);
         server = new TmuxServer("at-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), env);
     }
@@ -39,20 +39,41 @@ class TmuxServerTest {
     @AfterEach
     void tearDown() throws Exception {
         server.killServer();
+        dev.agenttunnel.testkit.PrivateTmux.killServers(dir, Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
     }
 
     @Test
-    void startsItsOwnServerAndSessionOnce() throws Exception {
+    void theServerStartsWithTheFirstWindowShowsOnlyForksAndEndsWithTheLast() throws Exception {
         assertFalse(server.hasSession());
-        server.ensureSession();
-        server.ensureSession();
+        server.newWindow("h-th-1", dir, List.of("sleep", "30"));
         assertTrue(server.hasSession());
-        assertEquals(1, server.windows().size(), "the session's first window is a plain shell");
+        server.newWindow("h-th-2", dir, List.of("sleep", "30"));
+        assertEquals(List.of("h-th-1", "h-th-2"), names(), "no shell window beside the forks");
+
+        server.killWindow("h-th-1");
+        server.killWindow("h-th-2");
+        assertFalse(server.hasSession(), "the session ends with its last fork");
+        server.newWindow("h-th-3", dir, List.of("sleep", "30"));
+        assertEquals(List.of("h-th-3"), names(), "and starts again with the next");
+    }
+
+    @Test
+    void aWindowIsRenamedAndStillReachedByItsId() throws Exception {
+        TmuxServer.Window window = server.newWindow("old-th-1", dir, List.of("/bin/sh", "-c", "echo marker-text; sleep 30"));
+        assertTrue(server.renameWindow("old-th-1", "new-th-1"));
+        assertEquals(List.of("new-th-1"), names());
+        assertFalse(server.renameWindow("old-th-1", "other"), "no window of the old name is left");
+        await(() -> server.capture(window.id(), 10).contains("marker-text"), "the window is reached by its id");
+        assertTrue(server.renameWindow(window.id(), "newer-th-1"));
+        assertEquals(List.of("newer-th-1"), names());
+    }
+
+    private List<String> names() throws Exception {
+        return server.windows().stream().map(TmuxServer.Window::name).toList();
     }
 
     @Test
     void windowsRunAnArgvInTheirFolderAndStayAfterTheProgramEnds() throws Exception {
-        server.ensureSession();
         TmuxServer.Window window = server.newWindow("h-th-1", dir, List.of("/bin/sh", "-c", "pwd; echo 'it''s done'; exit 4"));
         assertTrue(window.id().startsWith("@") && window.paneId().startsWith("%"), window.toString());
 
@@ -74,7 +95,6 @@ class TmuxServerTest {
     void aPaneDiedHookReportsTheExitStatusToTheInbox() throws Exception {
         LinkedBlockingQueue<HookInbox.Event> events = new LinkedBlockingQueue<>();
         try (HookInbox inbox = HookInbox.open(dir.resolve("run"), events::add)) {
-            server.ensureSession();
             // It ends only when told (Enter), after the hook is set: a timed exit could beat the hook on a loaded machine.
             TmuxServer.Window window = server.newWindow("dies", dir, List.of("/bin/sh", "-c", "read line; exit 3"));
             server.setWindowHook(window.id(), "pane-died", inbox.exitNotice("t0k3n"));
@@ -93,7 +113,6 @@ class TmuxServerTest {
 
     @Test
     void targetsAreExactNames() throws Exception {
-        server.ensureSession();
         server.newWindow("h-1", dir, List.of("sleep", "30"));
         server.newWindow("h-12", dir, List.of("sleep", "30"));
         server.killWindow("h-1");
@@ -103,7 +122,6 @@ class TmuxServerTest {
 
     @Test
     void aBracketedPasteDeliversMultiLineTextAsItIs() throws Exception {
-        server.ensureSession();
         Path out = dir.resolve("pasted.txt");
         // Like claude, the program turns bracketed paste on; cat in raw mode then writes exactly the bytes it receives.
         server.newWindow("paste", dir, List.of("/bin/sh", "-c", "printf '\\033[?2004h'; stty raw -echo; exec cat > '" + out + "'"));
@@ -120,7 +138,7 @@ class TmuxServerTest {
 
     @Test
     void theControlClientReportsOutputClosedWindowsAndTheServersEnd() throws Exception {
-        server.ensureSession();
+        server.newWindow("quiet", dir, List.of("sleep", "30")); // a control client attaches to a session, which needs a window
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         ControlClient control = server.attachControl(new ControlClient.Listener() {
             @Override
@@ -148,7 +166,7 @@ class TmuxServerTest {
             assertNotNull(ended);
             assertFalse(control.isAlive());
 
-            server.ensureSession();
+            server.newWindow("again", dir, List.of("sleep", "30"));
             assertTrue(server.hasSession(), "a killed server is simply started again");
         } finally {
             control.close();

@@ -8,6 +8,8 @@ import java.util.List;
 public final class BridgeTexts {
     private static final int LIST_LIMIT = 1900;
     private static final int THREAD_NAME_LIMIT = 90;
+    /** How many live handles a "no live session" answer names. */
+    public static final int LIVE_NAMED = 10;
 
     private BridgeTexts() {
     }
@@ -40,8 +42,44 @@ public final class BridgeTexts {
                 : name.substring(0, name.offsetByCodePoints(0, THREAD_NAME_LIMIT));
     }
 
-    public static String noLiveSession(String handle) {
-        return "No live session for handle `" + handle + "`. Its owner has to `>share` it first; `!list` shows what is shared.";
+    /**
+     * The answer to a message that names no live handle: why ({@code revoked}: its owner stopped sharing it), the
+     * handle it was probably meant to be, and the live handles to choose from (at most {@link #LIVE_NAMED}).
+     */
+    public static String noLiveSession(String handle, boolean revoked, java.util.Optional<String> meant, List<RegistryRecord> live) {
+        StringBuilder s = new StringBuilder("No live session for handle `").append(handle).append("`")
+                .append(revoked ? ": its owner stopped sharing it." : ".");
+        if (meant.isPresent()) {
+            s.append(" Did you mean `").append(meant.get()).append("`?");
+        } else if (!revoked) {
+            s.append(" Its owner has to `>share` it first.");
+        }
+        if (live.isEmpty()) {
+            s.append(" Nothing is shared right now; an owner publishes a session by typing `>share` in it.");
+        } else {
+            s.append(" Live handles: ");
+            s.append(String.join(", ", live.stream().limit(LIVE_NAMED).map(r -> "`" + r.handle() + "`").toList()));
+            s.append(live.size() > LIVE_NAMED ? " and " + (live.size() - LIVE_NAMED) + " more (`!list`)" : "");
+            s.append(". Ask with `<handle> your question`.");
+        }
+        String text = s.toString();
+        return text.length() <= LIST_LIMIT ? text : text.substring(0, LIST_LIMIT);
+    }
+
+    /**
+     * A message in a thread whose conversation was closed ({@code !done}, {@code forget}): nothing there reaches a fork,
+     * and a new question goes in the channel ({@code channelId}, when known).
+     */
+    public static String threadClosed(String channelId) {
+        return "This thread is closed, so nothing said here reaches a fork any more. To ask again, post `<handle> your question` in "
+                + (channelId.isEmpty() ? "the channel" : "<#" + channelId + ">")
+                + ": that opens a new thread with a fresh fork (`!list` shows the handles).";
+    }
+
+    /** A colleague who has too many questions waiting out the cooldown already: this one is not kept. */
+    public static String tooManyWaiting(long seconds) {
+        return "⏳ You have several questions waiting already (one is taken every " + seconds + " s); this one was not kept. "
+                + "Send it again once they are answered.";
     }
 
     public static String connected(RegistryRecord r) {

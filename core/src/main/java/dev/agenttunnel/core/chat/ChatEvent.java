@@ -13,6 +13,8 @@ import java.util.List;
  * @param author      who wrote it
  * @param content     the text as typed (mentions in the platform's raw form, e.g. {@code <@123>})
  * @param attachments files attached to it
+ * @param threadOwnerId for a thread, who opened it (the bot's own user id for the threads the bridge opens); empty
+ *                      otherwise, or when the front-end cannot tell
  */
 public record ChatEvent(
         String messageId,
@@ -21,12 +23,20 @@ public record ChatEvent(
         String parentId,
         ChatUser author,
         String content,
-        List<ChatAttachment> attachments) {
+        List<ChatAttachment> attachments,
+        String threadOwnerId) {
 
     public ChatEvent {
         parentId = parentId == null ? "" : parentId;
         content = content == null ? "" : content;
         attachments = List.copyOf(attachments);
+        threadOwnerId = threadOwnerId == null ? "" : threadOwnerId;
+    }
+
+    /** A message whose thread's opener is not known (or that is not in a thread). */
+    public ChatEvent(String messageId, String channelId, ChannelKind kind, String parentId, ChatUser author, String content,
+            List<ChatAttachment> attachments) {
+        this(messageId, channelId, kind, parentId, author, content, attachments, "");
     }
 
     /** The kinds of place a message can be posted in. */

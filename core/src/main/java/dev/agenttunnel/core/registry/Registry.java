@@ -88,18 +88,20 @@ public final class Registry {
     }
 
     /**
-     * Moves a live record to a new handle. Both handles are stripped and lower-cased; the new one must already be a
-     * valid handle (it is not sanitised). A revoked record, or one of the same session, under the new handle is
+     * Moves a live record to a new handle. The old handle is stripped and lower-cased; the new one is sanitised as
+     * {@code >share <label>} does it ({@link Handles#sanitise}: {@code "Bad Name!"} becomes {@code bad-name}), so the
+     * hook and the CLI accept the same names. A revoked record, or one of the same session, under the new handle is
      * overwritten; a live one of another session is not. The label moves along only when it was the old handle,
      * so a custom label is kept.
      */
     public RenameResult rename(String oldHandle, String newHandle) throws IOException {
         String from = Handles.normalise(oldHandle);
-        String to = Handles.normalise(newHandle);
-        if (!Handles.isValid(to)) {
+        java.util.Optional<String> sanitised = Handles.sanitise(newHandle);
+        if (sanitised.isEmpty()) {
             return new RenameResult.Refused(RenameResult.Reason.INVALID_HANDLE,
-                    "Invalid handle '" + to + "': use " + Handles.RULE + ".");
+                    "Invalid handle '" + newHandle.strip() + "': use " + Handles.RULE + ".");
         }
+        String to = sanitised.get();
         if (to.equals(from)) {
             return new RenameResult.Refused(RenameResult.Reason.SAME_HANDLE,
                     "'" + from + "' is already called that; give a different new handle.");

@@ -16,7 +16,7 @@ public sealed interface RenameResult {
 
     /** Why a rename was refused. */
     enum Reason {
-        /** The new handle does not match {@link dev.agenttunnel.core.Handles#HANDLE}. */
+        /** Nothing valid remains of the new handle once sanitised ({@link dev.agenttunnel.core.Handles#sanitise}). */
         INVALID_HANDLE,
         /** Old and new are the same handle. */
         SAME_HANDLE,

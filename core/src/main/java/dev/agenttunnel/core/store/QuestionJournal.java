@@ -171,7 +171,7 @@ public final class QuestionJournal implements AutoCloseable {
 
     private static ObjectNode raw(ChatEvent q) {
         ObjectNode entry = JSON.createObjectNode().put("t", "q").put("id", q.messageId()).put("channel", q.channelId())
-                .put("kind", q.kind().name()).put("parent", q.parentId()).put("text", q.content());
+                .put("kind", q.kind().name()).put("parent", q.parentId()).put("text", q.content()).put("owner", q.threadOwnerId());
         ObjectNode author = entry.putObject("author").put("id", q.author().id()).put("name", q.author().displayName())
                 .put("bot", q.author().bot());
         ArrayNode roles = author.putArray("roles");
@@ -195,7 +195,7 @@ public final class QuestionJournal implements AutoCloseable {
         }
         return new ChatEvent(e.path("id").asText(""), e.path("channel").asText(""), kind, e.path("parent").asText(""),
                 new ChatUser(a.path("id").asText(""), a.path("name").asText(""), roles, a.path("bot").asBoolean(false)),
-                e.path("text").asText(""), files);
+                e.path("text").asText(""), files, e.path("owner").asText(""));
     }
 
     private static String jsonLine(ObjectNode entry) {

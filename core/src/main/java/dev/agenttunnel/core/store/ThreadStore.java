@@ -198,6 +198,21 @@ public final class ThreadStore {
         });
     }
 
+    /**
+     * The thread's window was renamed from {@code from} to {@code to}: records the new name when the thread still names
+     * {@code from} (also keeping {@code last_used}). Empty when the thread is unknown or names another window.
+     */
+    public Optional<ThreadRecord> renameWindow(String threadKey, String from, String to) throws IOException {
+        return file.update(root -> {
+            ThreadRecord existing = records(root).get(threadKey);
+            if (existing == null || from.isEmpty() || !existing.tmuxWindow().equals(from)) {
+                return Optional.empty();
+            }
+            ((ObjectNode) recordsNode(root).get(threadKey)).put("tmux_window", to);
+            return Optional.of(existing.withFork(existing.forkSessionId(), to));
+        });
+    }
+
     /** Persists a new access level; empty when the thread is unknown. */
     public Optional<ThreadRecord> setAccess(String threadKey, AccessLevel level) throws IOException {
         return file.update(root -> {

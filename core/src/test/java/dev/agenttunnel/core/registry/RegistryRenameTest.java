@@ -51,8 +51,17 @@ class RegistryRenameTest {
     }
 
     @Test
-    void refusesAnInvalidNewHandleWithoutSanitisingIt() throws Exception {
-        for (String bad : new String[] {"pay ments", "-pay", "x", "a".repeat(33), "платежи"}) {
+    void sanitisesTheNewHandleAsTheShareHookDoes() throws Exception {
+        RenameResult.Renamed renamed = assertInstanceOf(RenameResult.Renamed.class, registry.rename("payments", " Bad_Name! "));
+        assertEquals("bad-name", renamed.to().handle());
+        assertEquals(java.util.Optional.of("bad-name"), dev.agenttunnel.core.Handles.sanitise("Bad_Name!"), "the hook's rule");
+        assertInstanceOf(RenameResult.Renamed.class, registry.rename("bad-name", "A".repeat(40)));
+        assertTrue(registry.get("a".repeat(32)).isPresent());
+    }
+
+    @Test
+    void refusesANewHandleOfWhichNothingValidRemains() throws Exception {
+        for (String bad : new String[] {"x", "!!!", "-", "платежи"}) {
             RenameResult.Refused refused = refusal(registry.rename("payments", bad));
             assertEquals(RenameResult.Reason.INVALID_HANDLE, refused.reason(), bad);
             assertTrue(refused.message().startsWith("Invalid handle '"), refused.message());
