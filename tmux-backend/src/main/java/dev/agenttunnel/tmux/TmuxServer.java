@@ -104,8 +104,18 @@ public final class TmuxServer {
      * the question when none runs yet (it ends again at once, having no session).
      */
     public String terminal() throws TmuxException {
-        String term = run("start-server", ";", "show-options", "-g", "-v", "default-terminal").strip();
-        return term.isEmpty() ? "screen" : term;
+        // A server started only for the question ends at once (it has no session), and a client can meet it on its way
+        // out ("server exited unexpectedly"), e.g. while another thread starts the session: ask again, a few times.
+        TmuxException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                String term = run("start-server", ";", "show-options", "-g", "-v", "default-terminal").strip();
+                return term.isEmpty() ? "screen" : term;
+            } catch (TmuxException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /**
