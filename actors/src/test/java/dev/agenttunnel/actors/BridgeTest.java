@@ -44,6 +44,7 @@ class BridgeTest {
     RecordingChat chat;
     ScriptedForks forks;
     dev.agenttunnel.core.store.QuestionJournal journal;
+    java.util.concurrent.ExecutorService blockingIo;
     Bridge.Running bridge;
     int messages;
     int starts;
@@ -59,8 +60,16 @@ class BridgeTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         bridge.stop().toCompletableFuture().join();
+        stopFileWork();
+    }
+
+    /** The bridge's file work (journal, marks, bindings) ends before the temp dir goes. */
+    private void stopFileWork() throws InterruptedException {
+        journal.close();
+        blockingIo.shutdown();
+        blockingIo.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     void publish(String handle, String session, AccessLevel level) throws Exception {
@@ -92,14 +101,18 @@ class BridgeTest {
                 return forks.reap(threadKey);
             }
         };
+        if (journal != null) {
+            stopFileWork(); // the previous bridge's
+        }
         journal = new dev.agenttunnel.core.store.QuestionJournal(dir.resolve("journal.jsonl"));
+        blockingIo = Executors.newVirtualThreadPerTaskExecutor();
         var owed = journal.pending();
         journal.compact();
         BridgeDeps deps = new BridgeDeps(chat, registry, store, journal,
                 backends, settings,
                 dev.agenttunnel.core.claude.ClaudeCommand.of(settings, dev.agenttunnel.core.Environment.current()),
                 new dev.agenttunnel.core.attachments.OfficeConverter(settings.attachments(), dev.agenttunnel.core.Environment.current()),
-                Executors.newVirtualThreadPerTaskExecutor(), clock, "999");
+                blockingIo, clock, "999");
         bridge = Bridge.start(deps, "bridge-test", ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
         if (!owed.isEmpty()) {
             bridge.replay(owed); // as serve does once connected

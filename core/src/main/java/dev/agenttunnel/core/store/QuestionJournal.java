@@ -206,6 +206,7 @@ public final class QuestionJournal implements AutoCloseable {
         }
     }
 
+    /** Finishes the writes already asked for (at most 5 s), then closes the file. */
     @Override
     public void close() {
         writer.submit(() -> {
@@ -216,5 +217,12 @@ public final class QuestionJournal implements AutoCloseable {
             }
         });
         writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                writer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
