@@ -19,11 +19,11 @@ import picocli.CommandLine.Option;
  * moment.
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Forget conversations. A forgotten Discord thread is closed, as after !done (a message there is told",
-            "so, and to post `<handle> <question>` in the channel for a new thread); the next `ask --thread NAME` of a",
-            "forgotten cli: thread starts a new fork.",
-            "Needs exactly one of --thread KEY, --handle H or --all. Also closes the threads' tmux windows and deletes",
-            "their uploads and outboxes."})
+        description = {"Forget conversations.",
+            "A forgotten Discord thread is closed, as after !done: a message there is told so, and to post `<handle> <question>` in the channel for a new thread.",
+            "The next `ask --thread NAME` of a forgotten cli: thread starts a new fork.",
+            "Needs exactly one of --thread KEY, --handle H or --all.",
+            "Also closes the threads' tmux windows, stops their warm claudes and deletes their uploads and outboxes."})
 final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--thread", paramLabel = "KEY", description = "One thread, by key as `agent-tunnel status` shows it (such as cli:local-test).")
     String thread;

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rename", mixinStandardHelpOptions = true,
         description = {"Rename a published handle; its open conversations (and their live tmux windows) follow it.",
-            "NEW is made a handle as `>share NEW` does it: lower case, every run of other characters one dash",
-            "(`Bad Name!` becomes bad-name); 2–32 letters, digits and dashes must remain."})
+            "NEW is made a handle as `>share NEW` does it: lower case, every run of other characters one dash (`Bad Name!` becomes bad-name).",
+            "2–32 letters, digits and dashes must remain."})
 final class RenameCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OLD")
     String oldHandle;

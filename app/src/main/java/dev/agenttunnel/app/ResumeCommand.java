@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = {"Open a fork of HANDLE in an interactive claude (the most recent one unless --fork says which).",
-            "Run it in a terminal: claude takes it over until you quit. When HANDLE has several forks, or the fork also",
-            "runs in a tmux window, it says so first and waits for Enter. Exits with claude's exit code.",
+            "Run it in a terminal: claude takes it over until you quit.",
+            "When HANDLE has several forks, or the fork also runs in a tmux window, it says so first and waits for Enter.",
+            "Exits with claude's exit code.",
             "Avoid it while a colleague's question is being answered in the same fork."})
 final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HANDLE")

@@ -18,8 +18,7 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Watch the forks live: attach this terminal to the private tmux server (tmux -L <tmux_session>).",
-            "One window per thread, opening on the one used last; switch with C-b n / C-b p, detach with C-b d",
-            "(the forks keep running).",
+            "One window per thread, opening on the one used last; switch with C-b n / C-b p, detach with C-b d (the forks keep running).",
             "Run it from a plain terminal, outside tmux."})
 final class WatchCommand implements Callable<Integer> {
     @Mixin
