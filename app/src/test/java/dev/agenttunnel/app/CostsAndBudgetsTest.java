@@ -31,8 +31,11 @@ class CostsAndBudgetsTest {
         String thread = w.openThread(w.alice, "payments first question");
         w.awaitBot(thread, "first question");
 
-        JsonNode row = Json.parse(w.world.cli("forks", "--json").out()).path(0);
-        assertTrue(row.path("cost_usd").asDouble() > 0, row.toString());
+        // The cost is recorded beside posting the answer: poll for it.
+        JsonNode row = dev.agenttunnel.testkit.Eventually.await(ServeWorld.WAIT, "the turn's cost recorded", () -> {
+            JsonNode first = Json.parse(w.world.cli("forks", "--json").out()).path(0);
+            return first.path("cost_usd").asDouble() > 0 ? java.util.Optional.of(first) : java.util.Optional.<JsonNode>empty();
+        });
         assertTrue(row.path("input_tokens").asLong() > 0 && row.path("output_tokens").asLong() > 0, row.toString());
 
         int asked = w.world.api.mainRequests().size();
@@ -48,6 +51,8 @@ class CostsAndBudgetsTest {
         w.world.api.scriptMain(Scripts.echo());
         String first = w.openThread(w.alice, "payments first thread");
         w.awaitBot(first, "first thread");
+        dev.agenttunnel.testkit.Eventually.await(ServeWorld.WAIT, "the first thread's cost recorded",
+                () -> Json.parse(w.world.cli("forks", "--json").out()).path(0).path("cost_usd").asDouble() > 0);
         String second = w.openThread(w.bob, "payments second thread");
         w.awaitBot(second, "Today's budget for `payments` is used up");
     }
