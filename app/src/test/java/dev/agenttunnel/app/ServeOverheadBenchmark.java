@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * {@code /proc}; the floor of a wave is its CPU per turn × N ÷ this machine's cores, the least wall time N turns at
  * once can take here. Prints a table; asserts nothing.
  *
- * <pre>bench/serve-overhead [FOLLOW_UPS] [SINGLE_THREAD_CONVERSATIONS] [--json FILE]</pre> (defaults 3 and 20)
+ * <pre>bench/serve-overhead [FOLLOW_UPS] [SINGLE_THREAD_CONVERSATIONS] [--json FILE] [--diagnose DIR] [--launcher PATH]</pre>
+ * (defaults 3 and 20; {@code --launcher}: another {@code agent-tunnel} launcher, e.g. an installed one or another build's)
  */
 public final class ServeOverheadBenchmark {
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(60);
@@ -88,9 +89,12 @@ public final class ServeOverheadBenchmark {
         List<String> positional = new ArrayList<>();
         Optional<Path> json = Optional.empty();
         Optional<Path> diagnose = Optional.empty();
+        Path launcher = TunnelWorld.REPO.resolve("agent-tunnel");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--json") && i + 1 < args.length) {
                 json = Optional.of(Path.of(args[++i]));
+            } else if (args[i].equals("--launcher") && i + 1 < args.length) {
+                launcher = Path.of(args[++i]).toAbsolutePath();
             } else if (args[i].equals("--diagnose") && i + 1 < args.length) {
                 diagnose = Optional.of(Files.createDirectories(Path.of(args[++i])));
             } else {
@@ -105,7 +109,7 @@ public final class ServeOverheadBenchmark {
         Runtime.getRuntime().addShutdownHook(cleanup);
         int status;
         try {
-            status = run(dir, followUps, sequential, json, diagnose, started);
+            status = run(launcher, dir, followUps, sequential, json, diagnose, started);
         } finally {
             started.forEach(ServeOverheadBenchmark::kill);
             deleteTree(dir);
@@ -113,7 +117,7 @@ public final class ServeOverheadBenchmark {
         System.exit(status);
     }
 
-    private static int run(Path dir, int followUps, int sequential, Optional<Path> json, Optional<Path> diagnose,
+    private static int run(Path launcher, Path dir, int followUps, int sequential, Optional<Path> json, Optional<Path> diagnose,
             List<Process> started) throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path project = Files.createDirectories(home.resolve("src/bench-project"));
@@ -147,7 +151,7 @@ public final class ServeOverheadBenchmark {
                 """.formatted(bench.channel, hello.path("rest_url").asText(), hello.path("gateway_url").asText(), stub));
 
         Path log = dir.resolve("serve.log");
-        ProcessBuilder builder = new ProcessBuilder(TunnelWorld.REPO.resolve("agent-tunnel").toString(), "serve")
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve")
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().put("HOME", home.toString());
@@ -178,9 +182,16 @@ public final class ServeOverheadBenchmark {
         if (Files.readString(log).contains("building")) {
             System.err.println("note: the launcher rebuilt the jar, so the start-up figures include a build");
         }
+        double idleFrom = bench.daemon.ownCpuSeconds();
         Thread.sleep(SETTLE);
+        double idleCpuMsPerS = (bench.daemon.ownCpuSeconds() - idleFrom) * 1000 / SETTLE.toSeconds();
         Proc.Memory idle = bench.daemon.memory();
-        diagnose.ifPresent(d -> jcmd(serve.pid(), d, "idle"));
+        if (diagnose.isPresent()) {
+            // Two snapshots SETTLE apart: the threads' cpu= figures say who works while nothing happens.
+            jcmd(serve.pid(), diagnose.get(), "idle");
+            Thread.sleep(SETTLE);
+            jcmd(serve.pid(), diagnose.get(), "idle-later");
+        }
 
         // Not counted: a daemon runs for hours, its hot path compiled.
         bench.scenario(1, 1, 5);
@@ -219,6 +230,7 @@ public final class ServeOverheadBenchmark {
         table.figure("start → first question answered", String.format(Locale.ROOT, "%.0f ms", firstAnswerMs), "—", null);
         table.figure("daemon RSS idle (" + SETTLE.toSeconds() + " s after that)", idle.describe(), "≤ 80 MB", idle.rssMb() <= 80);
         table.figure("daemon RSS after the load (" + SETTLE.toSeconds() + " s idle)", after.describe(), "≤ 120 MB", after.rssMb() <= 120);
+        table.figure("daemon CPU while idle", String.format(Locale.ROOT, "%.1f ms/s", idleCpuMsPerS), "—", null);
         table.figure("daemon peak RSS (VmHWM)", String.format(Locale.ROOT, "%.1f MB", after.hwmMb()), "—", null);
         table.figure("CPU per turn, 1 thread (daemon + stub)", one.cpu().describe(), "—", null);
         table.figure("CPU per turn, 100 openers", hundred.openerCpu.describe(), "—", null);
@@ -238,6 +250,8 @@ public final class ServeOverheadBenchmark {
         figures.put("after_rss_mb", after.rssMb());
         figures.put("hwm_mb", after.hwmMb());
         figures.put("idle_threads", idle.threads());
+        figures.put("after_threads", after.threads());
+        figures.put("idle_cpu_ms_per_s", idleCpuMsPerS);
         figures.put("opener1_p50", BenchTable.percentile(one.openers, 50));
         figures.put("followup1_p50", BenchTable.percentile(one.followUps, 50));
         figures.put("opener20_p99", BenchTable.percentile(twenty.openers, 99));
@@ -248,6 +262,8 @@ public final class ServeOverheadBenchmark {
         figures.put("floor_openers_ms", floorOpeners);
         figures.put("floor_followups_ms", floorFollowUps);
         figures.put("cpu1_ms", one.cpu().perTurnMs());
+        figures.put("cpu100_ms", hundred.cpu().perTurnMs());
+        figures.put("cpu100_daemon_ms", hundred.cpu().ownPerTurnMs());
         figures.put("lost", one.lost() + twenty.lost() + hundred.lost());
         figures.put("stop_ms", stopMs);
         if (json.isPresent()) {
@@ -257,10 +273,16 @@ public final class ServeOverheadBenchmark {
     }
 
     /**
-     * Saves what {@code jcmd} says about the daemon's threads, heap, metaspace and code cache (and native memory, when
-     * started with {@code -XX:NativeMemoryTracking=summary}) as {@code <when>-<command>.txt} in {@code dir}.
+     * Saves the daemon's memory map ({@code <when>-smaps.txt}) and what {@code jcmd} says about its threads, heap,
+     * metaspace and code cache (and native memory, when started with {@code -XX:NativeMemoryTracking=summary}) as
+     * {@code <when>-<command>.txt} in {@code dir}.
      */
     private static void jcmd(long pid, Path dir, String when) {
+        try {
+            Files.copy(Path.of("/proc/" + pid + "/smaps"), dir.resolve(when + "-smaps.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            System.err.println("smaps: " + e.getMessage());
+        }
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         for (String command : List.of("Thread.print", "GC.heap_info", "VM.metaspace", "Compiler.codecache", "VM.native_memory",
                 "VM.flags")) {
@@ -364,6 +386,7 @@ public final class ServeOverheadBenchmark {
         CpuMeter cpu() {
             CpuMeter all = new CpuMeter();
             all.seconds = openerCpu.seconds + followUpCpu.seconds;
+            all.ownSeconds = openerCpu.ownSeconds + followUpCpu.ownSeconds;
             all.turns = openerCpu.turns + followUpCpu.turns;
             return all;
         }
@@ -372,15 +395,19 @@ public final class ServeOverheadBenchmark {
     /** The daemon's CPU (with its stubs') over the waves it was started and stopped around. */
     private final class CpuMeter {
         double seconds;
+        double ownSeconds;
         int turns;
         private double startedAt;
+        private double ownStartedAt;
 
         void start() {
+            ownStartedAt = daemon.ownCpuSeconds();
             startedAt = daemon.cpuSecondsWithDescendants();
         }
 
         void stop(int turnsInWave) {
             seconds += daemon.cpuSecondsWithDescendants() - startedAt;
+            ownSeconds += daemon.ownCpuSeconds() - ownStartedAt;
             turns += turnsInWave;
         }
 
@@ -388,8 +415,13 @@ public final class ServeOverheadBenchmark {
             return turns == 0 ? Double.NaN : seconds * 1000 / turns;
         }
 
+        double ownPerTurnMs() {
+            return turns == 0 ? Double.NaN : ownSeconds * 1000 / turns;
+        }
+
         String describe() {
-            return String.format(Locale.ROOT, "%.2f ms (%d turns)", perTurnMs(), turns);
+            return String.format(Locale.ROOT, "%.2f ms (daemon %.2f + stubs %.2f; %d turns)", perTurnMs(), ownPerTurnMs(),
+                    perTurnMs() - ownPerTurnMs(), turns);
         }
     }
 
@@ -425,12 +457,23 @@ public final class ServeOverheadBenchmark {
 
         /** utime + stime + cutime + cstime (this process, and its children it has reaped), in seconds. */
         double cpuSecondsIfAlive() {
+            long[] t = times();
+            return (t[0] + t[1] + t[2] + t[3]) / TICKS;
+        }
+
+        /** utime + stime: this process's own threads only. */
+        double ownCpuSeconds() {
+            long[] t = times();
+            return (t[0] + t[1]) / TICKS;
+        }
+
+        private long[] times() {
             try {
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS;
+                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
             } catch (IOException | RuntimeException e) {
-                return 0;
+                return new long[4];
             }
         }
 
@@ -455,7 +498,7 @@ public final class ServeOverheadBenchmark {
         }
 
         void figure(String what, String value, String target, Boolean met) {
-            figures.add(String.format(Locale.ROOT, "| %-44s | %-46s | %-9s | %-4s |", what, value, target, verdict(met)));
+            figures.add(String.format(Locale.ROOT, "| %-44s | %-52s | %-9s | %-4s |", what, value, target, verdict(met)));
         }
 
         private static String verdict(Boolean met) {
@@ -467,8 +510,8 @@ public final class ServeOverheadBenchmark {
             System.out.println("|--------------------------|------|----------|----------|------|----------------------|------|");
             rows.forEach(System.out::println);
             System.out.println();
-            System.out.println("| figure                                       | value                                          | target    | met  |");
-            System.out.println("|----------------------------------------------|------------------------------------------------|-----------|------|");
+            System.out.println("| figure                                       | value                                                | target    | met  |");
+            System.out.println("|----------------------------------------------|------------------------------------------------------|-----------|------|");
             figures.forEach(System.out::println);
         }
     }
