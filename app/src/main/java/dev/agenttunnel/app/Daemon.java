@@ -133,10 +133,12 @@ final class Daemon {
                 store, journal, forks(headless, new WarmClaude(command, env), tmux), settings, command, new OfficeConverter(settings.attachments(), env), blockingIo,
                 Clock.systemUTC(), connection.botUserId());
         Bridge.Running bridge = Bridge.start(deps, "agent-tunnel", ConfigFactory.load(Daemon.class.getClassLoader()));
+        java.util.Optional<ClassArchive> classArchive = ClassArchive.requested();
         CoordinatedShutdown.get(bridge.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-discord", () -> {
             tmux.close();
             connection.close();
             blockingIo.shutdownNow();
+            classArchive.ifPresent(ClassArchive::write);
             journal.close();
             try {
                 lock.close();

@@ -53,6 +53,74 @@ class ServeBlackBoxIT {
     }
 
     /**
+     * The launcher's class archive: a daemon started without one writes it as it stops (only one that connected, so
+     * a failed start leaves none), the next start maps it, and a rebuilt jar makes the launcher drop it.
+     */
+    @Test
+    void theDaemonWritesItsClassArchiveWhenItStopsAndStartsFromItNextTime() throws Exception {
+        Path archive = TunnelWorld.REPO.resolve("app/target/serve.jsa");
+        Files.deleteIfExists(archive);
+        try (ServeWorld w = new ServeWorld("", "")) {
+            w.world.api.scriptMain(Scripts.text("answered from a class archive"));
+            Process first = startServe(w, "first");
+            try {
+                w.discord.awaitConnected(ServeWorld.WAIT);
+                w.awaitBot(w.openThread(w.alice, "payments first?"), "answered from a class archive");
+                assertFalse(Files.exists(archive), "written when serve stops, not before");
+            } finally {
+                stop(first);
+            }
+            assertTrue(Files.size(archive) > 1_000_000, "a daemon that connected wrote its class archive as it stopped");
+
+            Process second = startServe(w, "second");
+            try {
+                w.discord.awaitConnected(ServeWorld.WAIT);
+                String maps = Files.readString(Path.of("/proc", String.valueOf(second.pid()), "maps"));
+                assertTrue(maps.contains(archive.toString()), "the next daemon starts from it");
+                String thread = w.openThread(w.alice, "payments still there?");
+                w.awaitBot(thread, "answered from a class archive");
+            } finally {
+                stop(second);
+            }
+
+            Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(TunnelWorld.REPO.resolve("app/target/agent-tunnel-all.jar")).toMillis() - 60_000));
+            Process stale = startServe(w, "stale");
+            try {
+                w.discord.awaitConnected(ServeWorld.WAIT);
+                w.awaitBot(w.openThread(w.alice, "payments after a rebuild?"), "answered from a class archive");
+                assertFalse(Files.readString(Path.of("/proc", String.valueOf(stale.pid()), "maps")).contains(archive.toString()),
+                        "an archive older than the jar is not used");
+            } finally {
+                stop(stale);
+            }
+            assertTrue(Files.getLastModifiedTime(archive).toMillis()
+                    > Files.getLastModifiedTime(TunnelWorld.REPO.resolve("app/target/agent-tunnel-all.jar")).toMillis(),
+                    "a stale archive is replaced by the next daemon that stops");
+        }
+    }
+
+    private static Process startServe(ServeWorld w, String name) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(TunnelWorld.REPO.resolve("agent-tunnel").toString(),
+                "serve", "--config", w.world.config.toString())
+                .directory(w.world.sandbox.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(w.world.sandbox.root().resolve("serve-" + name + ".log").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(w.world.env());
+        return builder.start();
+    }
+
+    private static void stop(Process serve) throws Exception {
+        serve.destroy();
+        boolean stopped = serve.waitFor(15, TimeUnit.SECONDS);
+        if (!stopped) {
+            serve.destroyForcibly();
+        }
+        assertTrue(stopped, "serve did not stop within 15 s of SIGTERM");
+    }
+
+    /**
      * However the launcher is told the token's variable (the default name, {@code token_env} in the config file given
      * after or before {@code serve}, {@code --token-env NAME}, {@code --token-env=NAME}), the daemon logs in with the token, but the token is
      * nowhere in its environment or command line, where a fork with Bash could read it.

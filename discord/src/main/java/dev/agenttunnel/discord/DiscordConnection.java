@@ -22,8 +22,8 @@ import net.dv8tion.jda.api.requests.RestConfig;
  * as a {@link ChatEvent} and a {@link ChatPort} to act in chats.
  *
  * <p>{@link #start} blocks until JDA is ready (every guild loaded) or fails with a {@link DiscordStartException}
- * within the deadline, after stopping the half-started JDA. JDA is built light: the default intents plus message
- * content, no member cache or chunking (a message carries its author's member and roles), no shutdown hook (the
+ * within the deadline, after stopping the half-started JDA. JDA is built light: only the message intents (with message
+ * content), no member cache or chunking (a message carries its author's member and roles), no shutdown hook (the
  * owner calls {@link #close()}). JDA reconnects and resumes by itself. Only this package sees JDA.
  */
 public final class DiscordConnection implements AutoCloseable {
@@ -102,12 +102,18 @@ public final class DiscordConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The only gateway events the bridge reads are messages (and the guilds, channels and threads, which JDA always
+     * subscribes to): JDA's default intents would also have Discord send every reaction, voice state, invite,
+     * moderation, expression, poll and scheduled event of every guild the bot is in, each parsed and dropped.
+     */
+    private static EnumSet<GatewayIntent> intents() {
+        return EnumSet.of(GatewayIntent.GUILD_MESSAGES, GatewayIntent.DIRECT_MESSAGES, GatewayIntent.MESSAGE_CONTENT);
+    }
+
     private static JDA login(String token, String restUrl, String gatewayUrl, Object... listeners) {
-        EnumSet<GatewayIntent> intents = GatewayIntent.getIntents(GatewayIntent.DEFAULT);
-        intents.addAll(EnumSet.of(GatewayIntent.MESSAGE_CONTENT, GatewayIntent.GUILD_MESSAGES,
-                GatewayIntent.DIRECT_MESSAGES));
         try {
-            return JDABuilder.createLight(token, intents)
+            return JDABuilder.createLight(token, intents())
                     .setRestConfig(new RestConfig().setBaseUrl(restUrl))
                     .setHttpClientBuilder(httpClient())
                     .setSessionController(new FixedGatewaySessionController(gatewayUrl))

@@ -66,6 +66,18 @@ class DiscordConnectionTest {
     }
 
     @Test
+    void subscribesOnlyToGuildsAndMessages() {
+        GatewayEvent identified = discord.awaitGatewayEvent(e -> e.kind() == GatewayEvent.Kind.IDENTIFIED, WAIT);
+        int guilds = 1;
+        int guildMessages = 1 << 9;
+        int directMessages = 1 << 12;
+        int messageContent = 1 << 15;
+        assertEquals(guilds | guildMessages | directMessages | messageContent, identified.intents(),
+                "no reactions, typing, voice states, invites, moderation, polls or scheduled events: "
+                        + Integer.toBinaryString(identified.intents()));
+    }
+
+    @Test
     void channelMessageArrivesWithAuthorRolesAndContent() throws Exception {
         String id = discord.postAsUser(channel, alice, "pay how does the ledger work?");
 
